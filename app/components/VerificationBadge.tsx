@@ -1,0 +1,15 @@
+const LABELS = {
+  CERTIFIED: "Certified",
+  VERIFIED: "Verified",
+  UNVERIFIED: "Unverified",
+} as const;
+
+export type VerificationLevel = keyof typeof LABELS;
+
+export function VerificationBadge({ level }: { level: VerificationLevel }) {
+  return (
+    <span className={`badge badge-${level.toLowerCase()}`} title={`Verification level: ${LABELS[level]}`}>
+      {LABELS[level]}
+    </span>
+  );
+}

@@ -1,0 +1,113 @@
+import { z } from "zod";
+
+// Every setting the server reads, validated once. A missing or malformed value
+// stops the process with a message that names the variable.
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .url()
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // Where the app runs, as opposed to how the server bundle is optimised:
+    // `npm start` serves the production build locally with APP_ENV=development.
+    // Unset, it follows NODE_ENV.
+    APP_ENV: z.enum(["development", "production", "test"]).optional(),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    APP_URL: optionalUrl,
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+        .optional(),
+    ),
+    PGLITE_DATA_DIR: z.string().trim().min(1).default(".data/pglite"),
+    SESSION_SECRET: optionalString.pipe(
+      z.string().min(32, "must be at least 32 characters long").optional(),
+    ),
+    STORAGE_DIR: z.string().trim().min(1).default(".data/storage"),
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    STRIPE_API_BASE: optionalUrl,
+    TOSS_CLIENT_KEY: optionalString,
+    TOSS_SECRET_KEY: optionalString,
+    TOSS_API_BASE: optionalUrl,
+    SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    CHECKOUT_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(30, "must be at least 30 (Stripe refuses sessions that expire sooner)")
+      .max(1440, "must be at most 1440 (24 hours)")
+      .default(60),
+  })
+  .transform((env) => ({ ...env, APP_ENV: env.APP_ENV ?? env.NODE_ENV }))
+  .superRefine((env, ctx) => {
+    if (env.APP_ENV !== "production") return;
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["DATABASE_URL"],
+        message: "is required in production (the embedded database is for development only)",
+      });
+    }
+    if (!env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["SESSION_SECRET"],
+        message: "is required in production",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema> & { APP_URL: string };
+
+export function isProduction(env: Pick<Env, "APP_ENV">): boolean {
+  return env.APP_ENV === "production";
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  const env = result.data;
+  return { ...env, APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}` };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    try {
+      cached = parseEnv(process.env);
+    } catch (error) {
+      if (error instanceof EnvError) {
+        console.error(error.message);
+        process.exit(1);
+      }
+      throw error;
+    }
+  }
+  return cached;
+}
+
+export const DEV_SESSION_SECRET = "development-only-session-secret-not-for-production";

@@ -1,0 +1,48 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Price } from "~/components/Price";
+import { productKindLabel } from "~/components/ProductCard";
+import { VerificationBadge } from "~/components/VerificationBadge";
+import { findPublishedProduct } from "~/models/product.server";
+import { formatFileSize } from "~/services/files";
+
+const Params = z.object({ productId: z.string().uuid() });
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const parsed = Params.safeParse(params);
+  const product = parsed.success ? await findPublishedProduct(parsed.data.productId) : null;
+  if (!product) throw new Response("Product not found", { status: 404 });
+  return json({ product });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [{ title: `${data.product.title} · AI Marketplace` }, { name: "description", content: data.product.summary }]
+    : [{ title: "Product not found · AI Marketplace" }];
+
+export default function ProductPage() {
+  const { product } = useLoaderData<typeof loader>();
+  return (
+    <article className="product">
+      <p className="muted">
+        <Link to="/">Catalog</Link> / {productKindLabel(product.kind)}
+      </p>
+      <h1>{product.title}</h1>
+      <p className="seller">by {product.seller.displayName}</p>
+      <VerificationBadge level={product.verificationLevel} />
+      <p>{product.description}</p>
+      <p>
+        <Price amount={product.price} currency={product.currency} />
+      </p>
+      <h2>Files</h2>
+      <ul className="files">
+        {product.files.map((file) => (
+          <li key={file.id}>
+            {file.filename} <span className="muted">({formatFileSize(file.sizeBytes)})</span>
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}

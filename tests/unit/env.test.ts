@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "~/env.server";
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("the environment schema", () => {
+  it("starts with no variables at all on the embedded defaults", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      APP_URL: "http://localhost:3000",
+      PGLITE_DATA_DIR: ".data/pglite",
+      CHECKOUT_TTL_MINUTES: 60,
+      APP_ENV: "development",
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names the variable that is malformed", () => {
+    expect(problemsOf({ PORT: "eighty" })).toEqual([expect.stringMatching(/^PORT /)]);
+    expect(problemsOf({ DATABASE_URL: "mysql://db/shop" })).toEqual([
+      expect.stringMatching(/^DATABASE_URL must be a postgres/),
+    ]);
+    expect(problemsOf({ APP_URL: "not a url" })).toEqual([expect.stringMatching(/^APP_URL /)]);
+    expect(problemsOf({ CHECKOUT_TTL_MINUTES: "10" })).toEqual([
+      expect.stringMatching(/^CHECKOUT_TTL_MINUTES must be at least 30/),
+    ]);
+  });
+
+  it("refuses production without DATABASE_URL or SESSION_SECRET, naming both", () => {
+    const problems = problemsOf({ NODE_ENV: "production" });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DATABASE_URL is required in production/),
+        expect.stringMatching(/^SESSION_SECRET is required in production/),
+      ]),
+    );
+  });
+
+  it("lets a local run serve the production build on the embedded database", () => {
+    expect(problemsOf({ NODE_ENV: "production", APP_ENV: "development" })).toEqual([]);
+  });
+
+  it("treats empty strings as unset", () => {
+    const env = parseEnv({ DATABASE_URL: "", STRIPE_API_BASE: "" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.STRIPE_API_BASE).toBeUndefined();
+  });
+});
