@@ -1,5 +1,6 @@
-import type { LinksFunction } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
+  Form,
   isRouteErrorResponse,
   Link,
   Links,
@@ -9,13 +10,37 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
+import { CartProvider, useCart } from "~/cart/useCart";
+import { loadLayout } from "~/services/layout.server";
 import stylesHref from "~/styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 
-function SiteHeader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { data, headers } = await loadLayout(request);
+  return json(data, { headers });
+}
+
+export type RootData = Awaited<ReturnType<typeof loadLayout>>["data"];
+
+export function useRootData(): RootData | undefined {
+  return useRouteLoaderData<typeof loader>("root") as RootData | undefined;
+}
+
+function CartLink() {
+  const { count } = useCart();
+  return (
+    <NavLink to="/cart" aria-label={`Cart, ${count} ${count === 1 ? "item" : "items"}`}>
+      Cart <span className="cart-count" data-testid="cart-count">{count}</span>
+    </NavLink>
+  );
+}
+
+function SiteHeader({ user }: { user: RootData["user"] | null }) {
   return (
     <header className="site-header">
       <Link to="/" className="brand">
@@ -25,16 +50,27 @@ function SiteHeader() {
         <NavLink to="/" end>
           Catalog
         </NavLink>
-        <NavLink to="/cart" aria-label="Cart">
-          Cart <span className="cart-count" data-testid="cart-count">0</span>
-        </NavLink>
-        <NavLink to="/login">Log in</NavLink>
+        <CartLink />
+        {user ? (
+          <>
+            <span className="muted">{user.displayName}</span>
+            <Form method="post" action="/logout" className="inline-form">
+              <AuthenticityTokenInput />
+              <button type="submit" className="link-button">
+                Log out
+              </button>
+            </Form>
+          </>
+        ) : (
+          <NavLink to="/login">Log in</NavLink>
+        )}
       </nav>
     </header>
   );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const data = useRootData();
   return (
     <html lang="en">
       <head>
@@ -44,8 +80,19 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <SiteHeader />
-        <main className="page">{children}</main>
+        <AuthenticityTokenProvider token={data?.csrfToken ?? ""}>
+          <CartProvider serverItems={data?.cart.items ?? []}>
+            <SiteHeader user={data?.user ?? null} />
+            <main className="page">
+              {data?.notices.map((notice) => (
+                <p key={notice} className="notice" role="status">
+                  {notice}
+                </p>
+              ))}
+              {children}
+            </main>
+          </CartProvider>
+        </AuthenticityTokenProvider>
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -60,12 +107,17 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const title = error.status === 404 ? "Page not found" : `Something went wrong (${error.status})`;
-    const advice =
+    const title =
       error.status === 404
-        ? "The page you asked for does not exist or is no longer available."
-        : typeof error.data === "string"
-          ? error.data
+        ? "Page not found"
+        : error.status === 403
+          ? "This form could not be accepted"
+          : `Something went wrong (${error.status})`;
+    const advice =
+      typeof error.data === "string" && error.data && error.status !== 404
+        ? error.data
+        : error.status === 404
+          ? "The page you asked for does not exist or is no longer available."
           : "The request could not be completed.";
     return (
       <section className="error-page">

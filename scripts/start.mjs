@@ -55,8 +55,8 @@ function stopAll(code) {
 process.on("SIGINT", () => stopAll(130));
 process.on("SIGTERM", () => stopAll(143));
 
-function startChild(label, args) {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: "inherit" });
+function startChild(label, args, childEnv = env) {
+  const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: "inherit" });
   child.on("exit", (code, signal) => {
     if (process.exitCode === undefined) {
       console.error(`${label} stopped (${signal ?? `exit ${code}`}); stopping the rest.`);
@@ -77,7 +77,9 @@ if (useSandbox) {
   env.TOSS_API_BASE ??= sandboxBase;
   env.APP_URL ??= `http://localhost:${env.PORT ?? "3000"}`;
   console.log(`No provider keys set: payments go to the local sandbox at ${sandboxBase}.`);
-  startChild("The payment sandbox", [tsx, sandboxEntry]);
+  // The sandbox is a development tool in its own process; the app's server
+  // runs the production build, so only the sandbox is told it is development.
+  startChild("The payment sandbox", [tsx, sandboxEntry], { ...env, NODE_ENV: "development" });
 }
 
 const serve = path.join(root, "node_modules", "@remix-run", "serve", "dist", "cli.js");

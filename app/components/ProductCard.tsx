@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { AddToCartForm } from "~/cart/CartForms";
 import { Price } from "~/components/Price";
 import { VerificationBadge, type VerificationLevel } from "~/components/VerificationBadge";
 import type { CurrencyCode } from "~/services/money";
@@ -25,6 +26,17 @@ export function productKindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
 }
 
+export function toCartItem(product: Omit<ProductSummary, "summary" | "kind">) {
+  return {
+    id: product.id,
+    title: product.title,
+    price: product.price,
+    currency: product.currency,
+    verification_level: product.verificationLevel,
+    seller: { id: product.seller.id, name: product.seller.displayName },
+  };
+}
+
 export function ProductCard({ product }: { product: ProductSummary }) {
   return (
     <article className="card" data-testid="product-card">
@@ -36,6 +48,7 @@ export function ProductCard({ product }: { product: ProductSummary }) {
       <VerificationBadge level={product.verificationLevel} />
       <p>{product.summary}</p>
       <Price amount={product.price} currency={product.currency} />
+      <AddToCartForm item={toCartItem(product)} />
     </article>
   );
 }

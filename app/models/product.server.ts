@@ -40,3 +40,21 @@ export async function findPublishedProduct(productId: string) {
     },
   });
 }
+
+/** The products behind a cart's ids, whatever their state, for re-checking the cart. */
+export async function findProductsByIds(ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db().product.findMany({
+    where: { id: { in: [...ids] } },
+    select: {
+      id: true,
+      title: true,
+      price: true,
+      currency: true,
+      verificationLevel: true,
+      published: true,
+      sellerId: true,
+      seller: sellerSummary,
+    },
+  });
+}

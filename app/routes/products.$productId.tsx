@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Price } from "~/components/Price";
-import { productKindLabel } from "~/components/ProductCard";
+import { AddToCartForm } from "~/cart/CartForms";
+import { productKindLabel, toCartItem } from "~/components/ProductCard";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { findPublishedProduct } from "~/models/product.server";
 import { formatFileSize } from "~/services/files";
@@ -35,6 +36,7 @@ export default function ProductPage() {
       <p>
         <Price amount={product.price} currency={product.currency} />
       </p>
+      <AddToCartForm item={toCartItem(product)} />
       <h2>Files</h2>
       <ul className="files">
         {product.files.map((file) => (

@@ -1,0 +1,34 @@
+import { db } from "~/db.server";
+
+export interface WindowCount {
+  hits: number;
+  windowStartedAt: Date;
+}
+
+/**
+ * Adds one hit to `key` in a fixed window of `windowMs`, in one statement, so
+ * concurrent requests on any server count exactly. Returns the window's state.
+ */
+export async function recordHit(key: string, windowMs: number): Promise<WindowCount> {
+  const [row] = await db().$queryRaw<Array<{ hits: number; window_started_at: Date }>>`
+    INSERT INTO "rate_limits" ("key", "window_started_at", "hits")
+    VALUES (${key}, now(), 1)
+    ON CONFLICT ("key") DO UPDATE SET
+      "hits" = CASE WHEN "rate_limits"."window_started_at" <= now() - make_interval(secs => ${windowMs / 1000})
+                    THEN 1 ELSE "rate_limits"."hits" + 1 END,
+      "window_started_at" = CASE WHEN "rate_limits"."window_started_at" <= now() - make_interval(secs => ${windowMs / 1000})
+                    THEN now() ELSE "rate_limits"."window_started_at" END
+    RETURNING "hits", "window_started_at"`;
+  return { hits: row.hits, windowStartedAt: row.window_started_at };
+}
+
+/** The current window of `key`, or none when it is unused or over. */
+export async function currentWindow(key: string, windowMs: number): Promise<WindowCount | null> {
+  const row = await db().rateLimit.findUnique({ where: { key } });
+  if (!row || row.windowStartedAt.getTime() <= Date.now() - windowMs) return null;
+  return { hits: row.hits, windowStartedAt: row.windowStartedAt };
+}
+
+export async function clearHits(key: string): Promise<void> {
+  await db().rateLimit.deleteMany({ where: { key } });
+}

@@ -1,0 +1,140 @@
+import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { z } from "zod";
+import { RemoveFromCartForm } from "~/cart/CartForms";
+import { useCart } from "~/cart/useCart";
+import { Price } from "~/components/Price";
+import { VerificationBadge } from "~/components/VerificationBadge";
+import { useRootData } from "~/root";
+import { requireUser, safeRedirectTarget } from "~/services/auth.server";
+import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart";
+import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
+import { requireCsrfToken } from "~/services/csrf.server";
+import { flashNotice } from "~/services/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Your cart · AI Marketplace" }];
+
+const CartChangeForm = z.object({
+  intent: z.enum(["add", "remove"]),
+  productId: z.string().uuid("That is not a product of this shop."),
+  returnTo: z.string().optional(),
+  enhanced: z.literal("1").optional(),
+});
+
+const CheckoutIntent = z.object({ intent: z.literal("checkout") });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  await requireCsrfToken(form, request);
+  const fields = Object.fromEntries(form);
+
+  if (CheckoutIntent.safeParse(fields).success) {
+    await requireUser(request, "/cart");
+    return json(
+      { ok: false as const, message: "Checkout is not open yet. Your cart is saved; nothing was charged." },
+      { status: 503 },
+    );
+  }
+
+  const parsed = CartChangeForm.safeParse(fields);
+  if (!parsed.success) {
+    return json(
+      { ok: false as const, message: "That cart request was not understood. Reload the page and try again." },
+      { status: 400 },
+    );
+  }
+  const { intent, productId, returnTo, enhanced } = parsed.data;
+  const ids = await readCartIds(request);
+  const change = intent === "add" ? await addToCart(ids, productId) : removeFromCart(ids, productId);
+  const back = safeRedirectTarget(returnTo ?? "/cart");
+
+  if (enhanced) {
+    const init = change.ok
+      ? { headers: { "Set-Cookie": await cartCookieHeader(change.ids) } }
+      : { status: change.status };
+    return json({ ok: change.ok, message: change.message }, init);
+  }
+  const headers = new Headers({ "Set-Cookie": await flashNotice(request, change.message) });
+  if (change.ok) headers.append("Set-Cookie", await cartCookieHeader(change.ids));
+  return redirect(back, { status: 303, headers });
+}
+
+const FLAG_TEXT = {
+  owned: "In your library: left out of checkout",
+  "own-product": "Your own product: left out of checkout",
+} as const;
+
+function CheckoutForm({ items }: { items: CartItem[] }) {
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "checkout";
+  return (
+    <Form method="post" action="/cart" className="checkout-form">
+      <AuthenticityTokenInput />
+      <input type="hidden" name="intent" value="checkout" />
+      <input type="hidden" name="items" value={serializeCheckoutItems(items)} />
+      <button type="submit" className="button" disabled={submitting}>
+        {submitting ? "결제 준비 중…" : "결제하기"}
+      </button>
+    </Form>
+  );
+}
+
+export default function CartPage() {
+  const cart = useCart();
+  const flags = useRootData()?.cart.flags ?? {};
+  const result = useActionData<typeof action>();
+
+  if (cart.items.length === 0) {
+    return (
+      <>
+        <h1>Your cart</h1>
+        <p>Your cart is empty.</p>
+        <p>
+          <Link to="/">Browse the catalog</Link>
+        </p>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1>Your cart</h1>
+      {result && !result.ok ? (
+        <p className="alert" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+      {groupByCurrency(cart.items).map((group) => {
+        const payable = group.items.filter((item) => !flags[item.id]);
+        const subtotal = payable.reduce((sum, item) => sum + item.price, 0);
+        return (
+          <section key={group.currency} className="cart-group" aria-label={`${group.currency} items`} data-testid={`cart-group-${group.currency}`}>
+            <h2>{group.currency === "USD" ? "Paid in US dollars (Stripe)" : "원화 결제 (TossPayments)"}</h2>
+            <ul className="cart-lines">
+              {group.items.map((item) => (
+                <li key={item.id} className="cart-line" data-testid="cart-line">
+                  <div>
+                    <Link to={`/products/${item.id}`}>{item.title}</Link>
+                    <div className="muted">by {item.seller.name}</div>
+                    <VerificationBadge level={item.verification_level} />
+                    {flags[item.id] ? <div className="flag">{FLAG_TEXT[flags[item.id]]}</div> : null}
+                  </div>
+                  <div>
+                    <Price amount={item.price} currency={item.currency} />
+                    <RemoveFromCartForm productId={item.id} title={item.title} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+            <p className="subtotal" data-testid="subtotal">
+              <span>Subtotal</span>
+              <Price amount={subtotal} currency={group.currency} />
+            </p>
+            {payable.length > 0 ? <CheckoutForm items={payable} /> : null}
+          </section>
+        );
+      })}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { FieldError } from "~/components/FieldError";
+import { getUser, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/auth.server";
+import { requireCsrfToken } from "~/services/csrf.server";
+import { fieldErrors } from "~/services/form-errors";
+
+export const meta: MetaFunction = () => [{ title: "Log in · AI Marketplace" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) return redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  await requireCsrfToken(form, request);
+  const parsed = LogInForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return json({ errors: fieldErrors(parsed.error), email: String(form.get("email") ?? "") }, { status: 400 });
+
+  const result = await logIn(request, parsed.data);
+  if (result.ok) return startSession(request, result.user.id, safeRedirectTarget(parsed.data.redirectTo));
+  const headers: HeadersInit = result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+  return json({ errors: { form: result.message } as Record<string, string>, email: parsed.data.email }, { status: result.status, headers });
+}
+
+export default function LoginPage() {
+  const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const redirectTo = searchParams.get("redirectTo") ?? "/";
+  const errors = result?.errors ?? {};
+  return (
+    <>
+      <h1>Log in</h1>
+      {redirectTo === "/cart" ? <p className="notice">Log in to pay for your cart. It is kept while you do.</p> : null}
+      <Form method="post" className="form" noValidate>
+        <AuthenticityTokenInput />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        {errors.form ? (
+          <p className="alert" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
+        <label>
+          Email
+          <input type="email" name="email" autoComplete="email" defaultValue={result?.email} required aria-describedby="email-error" />
+          <FieldError id="email-error" message={errors.email} />
+        </label>
+        <label>
+          Password
+          <input type="password" name="password" autoComplete="current-password" required aria-describedby="password-error" />
+          <FieldError id="password-error" message={errors.password} />
+        </label>
+        <button type="submit" className="button">
+          Log in
+        </button>
+        <p className="muted">
+          New here? <Link to={`/signup?${new URLSearchParams({ redirectTo })}`}>Create an account</Link>
+        </p>
+      </Form>
+    </>
+  );
+}

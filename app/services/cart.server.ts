@@ -1,0 +1,96 @@
+import { createCookie } from "@remix-run/node";
+import { env, isProduction } from "~/env.server";
+import { findOwnedProductIds } from "~/models/entitlement.server";
+import { findProductsByIds } from "~/models/product.server";
+import { CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, type CartItem } from "~/services/cart";
+
+let cookie: ReturnType<typeof createCookie> | undefined;
+
+// Readable by the page's script on purpose: it holds product ids only, and the
+// browser keeps it equal to localStorage. The server trusts nothing else in it.
+function cartCookie() {
+  cookie ??= createCookie(CART_COOKIE_NAME, {
+    path: "/",
+    sameSite: "lax",
+    httpOnly: false,
+    secure: isProduction(env()),
+    maxAge: 60 * 60 * 24 * 30,
+  });
+  return cookie;
+}
+
+export async function readCartIds(request: Request): Promise<string[]> {
+  let value: unknown;
+  try {
+    value = await cartCookie().parse(request.headers.get("Cookie"));
+  } catch {
+    value = null;
+  }
+  return parseCartIds(value).items.map((item) => item.id);
+}
+
+export async function cartCookieHeader(ids: readonly string[]): Promise<string> {
+  return cartCookie().serialize([...ids]);
+}
+
+export type CartFlag = "owned" | "own-product";
+
+export interface CartView {
+  items: CartItem[];
+  /** Items that stay in the cart but cannot be checked out, and why. */
+  flags: Record<string, CartFlag>;
+  /** How many ids were dropped because their product is gone or unpublished. */
+  dropped: number;
+  /** The ids to keep in the cookie (the dropped ones removed). */
+  ids: string[];
+}
+
+export async function viewCart(ids: readonly string[], user: { id: string } | null): Promise<CartView> {
+  const products = await findProductsByIds(ids);
+  const byId = new Map(products.map((product) => [product.id, product]));
+  const available = ids.flatMap((id) => {
+    const product = byId.get(id);
+    return product && product.published ? [product] : [];
+  });
+  const owned = user ? await findOwnedProductIds(user.id, available.map((p) => p.id)) : new Set<string>();
+  const flags: Record<string, CartFlag> = {};
+  for (const product of available) {
+    if (owned.has(product.id)) flags[product.id] = "owned";
+    else if (user && product.sellerId === user.id) flags[product.id] = "own-product";
+  }
+  return {
+    items: available.map((product) => ({
+      id: product.id,
+      title: product.title,
+      price: product.price,
+      currency: product.currency,
+      verification_level: product.verificationLevel,
+      seller: { id: product.seller.id, name: product.seller.displayName },
+    })),
+    flags,
+    dropped: ids.length - available.length,
+    ids: available.map((product) => product.id),
+  };
+}
+
+export type CartChange = { ok: true; ids: string[]; message: string } | { ok: false; status: number; message: string };
+
+export async function addToCart(ids: readonly string[], productId: string): Promise<CartChange> {
+  const [product] = await findProductsByIds([productId]);
+  if (!product || !product.published) {
+    return { ok: false, status: 404, message: "That product is no longer available, so it was not added." };
+  }
+  if (ids.includes(productId)) return { ok: true, ids: [...ids], message: `${product.title} is already in your cart.` };
+  if (ids.length >= MAX_CART_ITEMS) {
+    return {
+      ok: false,
+      status: 409,
+      message: `Your cart holds at most ${MAX_CART_ITEMS} products. Check out or remove some before adding more.`,
+    };
+  }
+  return { ok: true, ids: [...ids, productId], message: `Added ${product.title} to your cart.` };
+}
+
+export function removeFromCart(ids: readonly string[], productId: string): CartChange {
+  return { ok: true, ids: ids.filter((id) => id !== productId), message: "Removed from your cart." };
+}

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { CURRENCIES, type CurrencyCode } from "~/services/money";
+
+// The cart lives in the browser (localStorage, key CART_STORAGE_KEY) and is
+// mirrored for the server in a cookie holding product ids only. Everything read
+// from either place is untrusted: parsing never throws, it drops what is wrong.
+
+export const CART_STORAGE_KEY = "ai_marketplace_cart";
+export const CART_COOKIE_NAME = "ai_marketplace_cart";
+export const MAX_CART_ITEMS = 50;
+
+export interface CartItem {
+  id: string;
+  title: string;
+  price: number;
+  currency: CurrencyCode;
+  verification_level: "UNVERIFIED" | "VERIFIED" | "CERTIFIED";
+  seller: { id: string; name: string };
+}
+
+const ProductId = z.string().uuid();
+
+const StoredCartItem = z.object({
+  id: ProductId,
+  title: z.string().min(1).max(300),
+  price: z.number().int().nonnegative().safe(),
+  currency: z.enum(CURRENCIES),
+  verification_level: z.enum(["UNVERIFIED", "VERIFIED", "CERTIFIED"]),
+  seller: z.object({ id: z.string().min(1).max(100), name: z.string().max(200) }),
+});
+
+export interface ParsedCart<T> {
+  items: T[];
+  /** Entries that were dropped because they were malformed. */
+  discarded: number;
+  /** Whether entries beyond MAX_CART_ITEMS were cut. */
+  truncated: boolean;
+}
+
+function keepValidUnique<T extends { id: string }>(entries: unknown, parse: (entry: unknown) => T | undefined): ParsedCart<T> {
+  if (!Array.isArray(entries)) return { items: [], discarded: entries == null ? 0 : 1, truncated: false };
+  const seen = new Set<string>();
+  const items: T[] = [];
+  let discarded = 0;
+  let truncated = false;
+  for (const entry of entries) {
+    const item = parse(entry);
+    if (!item) {
+      discarded += 1;
+      continue;
+    }
+    if (seen.has(item.id)) continue;
+    if (items.length === MAX_CART_ITEMS) {
+      truncated = true;
+      break;
+    }
+    seen.add(item.id);
+    items.push(item);
+  }
+  return { items, discarded, truncated };
+}
+
+function parseJson(raw: string | null | undefined): unknown {
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cart as stored in localStorage; broken content gives an empty cart. */
+export function parseStoredCart(raw: string | null | undefined): ParsedCart<CartItem> {
+  const value = parseJson(raw);
+  if (value === undefined) return { items: [], discarded: 1, truncated: false };
+  return keepValidUnique(value, (entry) => {
+    const parsed = StoredCartItem.safeParse(entry);
+    return parsed.success ? parsed.data : undefined;
+  });
+}
+
+/** Product ids from the cookie mirror, in order, unique, at most MAX_CART_ITEMS. */
+export function parseCartIds(value: unknown): ParsedCart<{ id: string }> {
+  return keepValidUnique(value, (entry) => {
+    const parsed = ProductId.safeParse(entry);
+    return parsed.success ? { id: parsed.data } : undefined;
+  });
+}
+
+export function cartTotals(items: readonly Pick<CartItem, "price" | "currency">[]): Partial<Record<CurrencyCode, number>> {
+  const totals: Partial<Record<CurrencyCode, number>> = {};
+  for (const item of items) totals[item.currency] = (totals[item.currency] ?? 0) + item.price;
+  return totals;
+}
+
+export function groupByCurrency<T extends { currency: CurrencyCode }>(items: readonly T[]): Array<{ currency: CurrencyCode; items: T[] }> {
+  return CURRENCIES.map((currency) => ({ currency, items: items.filter((item) => item.currency === currency) })).filter(
+    (group) => group.items.length > 0,
+  );
+}
+
+/** What the checkout form sends for one currency group: what the shopper saw. */
+export function serializeCheckoutItems(items: readonly Pick<CartItem, "id" | "price" | "currency">[]): string {
+  return JSON.stringify(items.map(({ id, price, currency }) => ({ id, price, currency })));
+}
+
+/**
+ * The cookie value the server reads: the same encoding as Remix's unsigned
+ * cookies (base64 of JSON), so the browser can write it too.
+ */
+export function encodeCartCookieValue(ids: readonly string[]): string {
+  return btoa(JSON.stringify(ids));
+}

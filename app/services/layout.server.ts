@@ -1,0 +1,42 @@
+import { getUser } from "~/services/auth.server";
+import { cartCookieHeader, readCartIds, viewCart } from "~/services/cart.server";
+import { commitCsrfToken } from "~/services/csrf.server";
+import { getSession, sessionStorage } from "~/services/session.server";
+
+/** What every page needs: who is logged in, the cart, the form token, a one-time notice. */
+export async function loadLayout(request: Request) {
+  const headers = new Headers();
+  const [user, ids, [csrfToken, csrfCookie], session] = await Promise.all([
+    getUser(request),
+    readCartIds(request),
+    commitCsrfToken(request),
+    getSession(request),
+  ]);
+  if (csrfCookie) headers.append("Set-Cookie", csrfCookie);
+
+  const cart = await viewCart(ids, user);
+  const notices: string[] = [];
+  const flashed = session.get("notice");
+  if (flashed) {
+    notices.push(flashed);
+    headers.append("Set-Cookie", await sessionStorage().commitSession(session));
+  }
+  if (cart.dropped > 0) {
+    notices.push(
+      cart.dropped === 1
+        ? "A product in your cart is no longer available and was removed."
+        : `${cart.dropped} products in your cart are no longer available and were removed.`,
+    );
+  }
+  if (cart.dropped > 0 || cart.ids.length !== ids.length) headers.append("Set-Cookie", await cartCookieHeader(cart.ids));
+
+  return {
+    data: {
+      user: user ? { id: user.id, displayName: user.displayName, isSeller: user.isSeller } : null,
+      csrfToken,
+      cart: { items: cart.items, flags: cart.flags },
+      notices,
+    },
+    headers,
+  };
+}

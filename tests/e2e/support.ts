@@ -1,0 +1,38 @@
+import { randomUUID } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+export function uniqueEmail(label = "shopper"): string {
+  return `${label}-${randomUUID().slice(0, 8)}@example.test`;
+}
+
+export async function signUp(page: Page, email = uniqueEmail()): Promise<string> {
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Display name").fill("E2E Shopper");
+  await page.getByLabel("Password (at least 8 characters)").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
+  return email;
+}
+
+export async function logIn(page: Page, email: string, password = PASSWORD) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+}
+
+/** Adds a product from the catalog; with JavaScript off the page reloads with a notice. */
+export async function addFromCatalog(page: Page, title: string, javaScriptEnabled: boolean) {
+  if (!page.url().endsWith("/")) await page.goto("/");
+  const count = Number(await page.getByTestId("cart-count").textContent());
+  await page.getByRole("button", { name: `Add ${title} to cart` }).click();
+  if (!javaScriptEnabled) await expect(page.getByRole("status").filter({ hasText: `Added ${title} to your cart.` })).toBeVisible();
+  await expect(page.getByTestId("cart-count")).toHaveText(String(count + 1));
+}
