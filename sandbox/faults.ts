@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+const provider = z.enum(["stripe", "toss"]);
+const common = {
+  /** Stripe Checkout Session id, Toss orderId or paymentKey; omitted = the next matching call. */
+  target: z.string().min(1).optional(),
+  /** How many times the fault fires; default 1 without a target, unlimited with one. */
+  times: z.number().int().positive().optional(),
+};
+
+export const FaultSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("create_error"), provider, status: z.number().int().min(500).max(599).default(500), ...common }),
+  z.object({ kind: z.literal("create_hang"), provider, ms: z.number().int().positive().max(600_000).default(60_000), ...common }),
+  z.object({ kind: z.literal("create_slow"), provider, ms: z.number().int().positive().max(600_000), ...common }),
+  z.object({ kind: z.literal("payment_declined"), provider, ...common }),
+  z.object({ kind: z.literal("webhook_delay"), provider, ms: z.number().int().positive().max(600_000), ...common }),
+  z.object({ kind: z.literal("webhook_duplicate"), provider, count: z.number().int().min(2).max(20), ...common }),
+  z.object({ kind: z.literal("webhook_out_of_order"), provider, gapMs: z.number().int().nonnegative().max(60_000).default(100), ...common }),
+  z.object({ kind: z.literal("webhook_drop"), provider, ...common }),
+  z.object({
+    kind: z.literal("amount_mismatch"),
+    provider,
+    /** The amount the provider reports; default: the requested amount + delta. */
+    amount: z.number().int().positive().optional(),
+    delta: z.number().int().default(100),
+    ...common,
+  }),
+  z.object({ kind: z.literal("confirm_provider_error"), provider: z.literal("toss").default("toss"), ...common }),
+  z.object({
+    kind: z.literal("async_payment"),
+    provider: z.literal("stripe").default("stripe"),
+    outcome: z.enum(["succeeded", "failed"]),
+    delayMs: z.number().int().nonnegative().max(600_000).default(500),
+    ...common,
+  }),
+]);
+
+export type Fault = z.infer<typeof FaultSchema>;
+export type FaultKind = Fault["kind"];
+export type Provider = z.infer<typeof provider>;
+
+export interface StoredFault {
+  id: number;
+  fault: Fault;
+  remaining: number;
+  fired: number;
+}
+
+/** Faults queued by tests; each call site asks for the first one that matches it. */
+export class FaultBook {
+  private faults: StoredFault[] = [];
+  private nextId = 1;
+
+  add(fault: Fault): StoredFault {
+    const stored: StoredFault = {
+      id: this.nextId++,
+      fault,
+      remaining: fault.times ?? (fault.target ? Number.POSITIVE_INFINITY : 1),
+      fired: 0,
+    };
+    this.faults.push(stored);
+    return stored;
+  }
+
+  /** Consumes and returns the first matching fault, preferring one aimed at these targets. */
+  take<K extends FaultKind>(
+    kind: K,
+    providerName: Provider,
+    targets: Array<string | null | undefined>,
+  ): Extract<Fault, { kind: K }> | undefined {
+    const wanted = targets.filter((t): t is string => Boolean(t));
+    const candidates = this.faults.filter(
+      (s) => s.remaining > 0 && s.fault.kind === kind && s.fault.provider === providerName,
+    );
+    const found =
+      candidates.find((s) => s.fault.target && wanted.includes(s.fault.target)) ??
+      candidates.find((s) => !s.fault.target);
+    if (!found) return undefined;
+    found.remaining -= 1;
+    found.fired += 1;
+    return found.fault as Extract<Fault, { kind: K }>;
+  }
+
+  list() {
+    return this.faults.map((s) => ({
+      id: s.id,
+      ...s.fault,
+      remaining: Number.isFinite(s.remaining) ? s.remaining : "unlimited",
+      fired: s.fired,
+    }));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}

@@ -1,0 +1,948 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { SandboxContext } from "./context.ts";
+import { emitWithFaults } from "./context.ts";
+import {
+  type FormValue,
+  type RequestContext,
+  type Router,
+  formPairs,
+  parseNestedParams,
+  randomId,
+  sendJson,
+  sleep,
+} from "./http.ts";
+
+type Json = Record<string, unknown>;
+type Metadata = Record<string, string>;
+
+export class StripeApiError extends Error {
+  constructor(
+    public status: number,
+    public type: string,
+    message: string,
+    public code?: string,
+    public param?: string,
+  ) {
+    super(message);
+  }
+
+  toBody() {
+    const error: Json = { type: this.type, message: this.message };
+    if (this.code) error.code = this.code;
+    if (this.param) error.param = this.param;
+    if (this.code) error.doc_url = `https://stripe.com/docs/error-codes/${this.code.replace(/_/g, "-")}`;
+    return { error };
+  }
+}
+
+const invalid = (message: string, param?: string, code?: string) =>
+  new StripeApiError(400, "invalid_request_error", message, code, param);
+const missing = (param: string) => invalid(`Missing required param: ${param}.`, param, "parameter_missing");
+
+interface LineItem {
+  name: string;
+  description: string | null;
+  currency: string;
+  unitAmount: number;
+  quantity: number;
+  productId: string;
+  priceId: string;
+  id: string;
+}
+
+interface SessionRecord {
+  session: Json;
+  lineItems: LineItem[];
+  paymentIntentMetadata: Metadata;
+  paymentIntentDescription: string | null;
+  createdAt: number;
+}
+
+interface IdempotentResult {
+  route: string;
+  params: string;
+  status: number;
+  body: unknown;
+}
+
+export type PayResult =
+  | { ok: true; redirectUrl: string; session: Json }
+  | { ok: false; reason: "declined" | "not_open" | "not_found"; message: string; session?: Json };
+
+const CREATE_PARAMS = new Set([
+  "mode", "line_items", "success_url", "cancel_url", "expires_at", "metadata", "client_reference_id",
+  "customer_email", "payment_intent_data", "payment_method_types", "locale", "submit_type", "expand",
+  "ui_mode", "billing_address_collection", "allow_promotion_codes",
+]);
+
+/** Stripe's Checkout Session API, the subset this shop uses, kept in memory. */
+export class StripeSandbox {
+  private sessions = new Map<string, SessionRecord>();
+  private paymentIntents = new Map<string, Json>();
+  private charges = new Map<string, Json>();
+  private idempotency = new Map<string, IdempotentResult>();
+
+  constructor(private ctx: SandboxContext) {}
+
+  reset(): void {
+    this.sessions.clear();
+    this.paymentIntents.clear();
+    this.charges.clear();
+    this.idempotency.clear();
+  }
+
+  register(router: Router): void {
+    router.on("POST", "/v1/checkout/sessions", (c) => this.api(c, () => this.createSession(c)));
+    router.on("GET", "/v1/checkout/sessions/:id", (c) =>
+      this.api(c, async () => ({ status: 200, body: this.retrieve(c.params.id, this.expandOf(c)) })),
+    );
+    router.on("GET", "/v1/checkout/sessions/:id/line_items", (c) =>
+      this.api(c, async () => ({ status: 200, body: this.lineItemList(this.record(c.params.id)) })),
+    );
+    router.on("POST", "/v1/checkout/sessions/:id/expire", (c) =>
+      this.api(c, async () => ({ status: 200, body: this.expireByApi(c.params.id) })),
+    );
+    router.on("GET", "/v1/payment_intents/:id", (c) =>
+      this.api(c, async () => {
+        const intent = this.paymentIntents.get(c.params.id);
+        if (!intent) throw this.noSuch("payment_intent", c.params.id, "intent");
+        return { status: 200, body: intent };
+      }),
+    );
+    router.on("POST", "/v1/refunds", (c) => this.api(c, async () => ({ status: 200, body: this.refundByApi(c) })));
+  }
+
+  // ---- request plumbing -------------------------------------------------
+
+  private params(c: RequestContext): Record<string, FormValue> {
+    const pairs = c.req.method === "GET" ? Array.from(c.url.searchParams.entries()) : formPairs(c.body);
+    return parseNestedParams(pairs);
+  }
+
+  private expandOf(c: RequestContext): string[] {
+    const expand = this.params(c).expand;
+    if (expand === undefined) return [];
+    return (Array.isArray(expand) ? expand : [expand]).filter((v): v is string => typeof v === "string");
+  }
+
+  private async api(c: RequestContext, run: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>) {
+    const requestId = randomId("req_", 14);
+    const baseHeaders = { "Request-Id": requestId, "Stripe-Version": this.ctx.stripeApiVersion };
+    try {
+      this.authenticate(c.req);
+      const key = c.req.method === "POST" ? headerValue(c.req, "idempotency-key") : undefined;
+      const route = `${c.req.method} ${c.url.pathname}`;
+      const canonical = JSON.stringify(this.params(c));
+      if (key) {
+        const previous = this.idempotency.get(key);
+        if (previous) {
+          if (previous.route !== route || previous.params !== canonical) {
+            throw new StripeApiError(
+              400,
+              "idempotency_error",
+              `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+            );
+          }
+          return sendJson(c.res, previous.status, previous.body, {
+            ...baseHeaders,
+            "Idempotency-Key": key,
+            "Idempotent-Replayed": "true",
+          });
+        }
+      }
+      let result: { status: number; body: unknown; headers?: Record<string, string> };
+      try {
+        result = await run();
+      } catch (error) {
+        // Stripe stores the outcome once the endpoint ran, 500s included; not validation errors.
+        if (key && error instanceof StripeApiError && error.status >= 500) {
+          this.idempotency.set(key, { route, params: canonical, status: error.status, body: error.toBody() });
+        }
+        throw error;
+      }
+      if (result.status === 0 || c.res.destroyed) return;
+      if (key) this.idempotency.set(key, { route, params: canonical, status: result.status, body: result.body });
+      sendJson(c.res, result.status, result.body, {
+        ...baseHeaders,
+        ...(key ? { "Idempotency-Key": key } : {}),
+        ...result.headers,
+      });
+    } catch (error) {
+      if (c.res.destroyed) return;
+      if (error instanceof StripeApiError) {
+        const extra: Record<string, string> = error.status >= 500 ? { "Stripe-Should-Retry": "false" } : {};
+        return sendJson(c.res, error.status, error.toBody(), { ...baseHeaders, ...extra });
+      }
+      throw error;
+    }
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const header = headerValue(req, "authorization") ?? "";
+    let key: string | undefined;
+    if (header.startsWith("Bearer ")) key = header.slice(7).trim();
+    else if (header.startsWith("Basic ")) key = Buffer.from(header.slice(6), "base64").toString().split(":")[0];
+    if (!key) {
+      throw new StripeApiError(
+        401,
+        "invalid_request_error",
+        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+      );
+    }
+    if (!safeEqual(key, this.ctx.stripeSecretKey)) {
+      const masked = `${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
+      throw new StripeApiError(401, "invalid_request_error", `Invalid API Key provided: ${masked}`);
+    }
+  }
+
+  private noSuch(object: string, id: string, param: string): StripeApiError {
+    return new StripeApiError(404, "invalid_request_error", `No such ${object}: '${id}'`, "resource_missing", param);
+  }
+
+  // ---- Checkout Sessions -----------------------------------------------
+
+  private async createSession(c: RequestContext) {
+    const params = this.params(c);
+    const input = this.validateCreate(params);
+    const targets = [input.clientReferenceId];
+    const failure = this.ctx.faults.take("create_error", "stripe", targets);
+    if (failure) {
+      throw new StripeApiError(failure.status, "api_error", "An unknown error occurred (injected by the payment sandbox).");
+    }
+    const hang = this.ctx.faults.take("create_hang", "stripe", targets);
+    if (hang) {
+      await hangThenDrop(c, hang.ms);
+      return { status: 0, body: null };
+    }
+    const slow = this.ctx.faults.take("create_slow", "stripe", targets);
+    if (slow) await sleep(slow.ms);
+
+    const id = randomId("cs_test_a1", 56);
+    const now = this.ctx.clock.unixSeconds();
+    const lineItems: LineItem[] = input.lineItems.map((item) => ({
+      ...item,
+      id: randomId("li_"),
+      productId: randomId("prod_", 14),
+      priceId: randomId("price_"),
+    }));
+    const subtotal = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+    const session: Json = {
+      id,
+      object: "checkout.session",
+      adaptive_pricing: { enabled: false },
+      after_expiration: null,
+      allow_promotion_codes: input.allowPromotionCodes,
+      amount_subtotal: subtotal,
+      amount_total: subtotal,
+      automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+      billing_address_collection: input.billingAddressCollection,
+      cancel_url: input.cancelUrl,
+      client_reference_id: input.clientReferenceId,
+      client_secret: null,
+      collected_information: null,
+      consent: null,
+      consent_collection: null,
+      created: now,
+      currency: lineItems[0].currency,
+      currency_conversion: null,
+      custom_fields: [],
+      custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+      customer: null,
+      customer_creation: "if_required",
+      customer_details: null,
+      customer_email: input.customerEmail,
+      discounts: [],
+      expires_at: input.expiresAt ?? now + 24 * 60 * 60,
+      invoice: null,
+      invoice_creation: {
+        enabled: false,
+        invoice_data: {
+          account_tax_ids: null,
+          custom_fields: null,
+          description: null,
+          footer: null,
+          issuer: null,
+          metadata: {},
+          rendering_options: null,
+        },
+      },
+      livemode: false,
+      locale: input.locale,
+      metadata: input.metadata,
+      mode: "payment",
+      origin_context: null,
+      payment_intent: null,
+      payment_link: null,
+      payment_method_collection: "if_required",
+      payment_method_configuration_details: null,
+      payment_method_options: { card: { request_three_d_secure: "automatic" } },
+      payment_method_types: ["card"],
+      payment_status: "unpaid",
+      permissions: null,
+      phone_number_collection: { enabled: false },
+      recovered_from: null,
+      saved_payment_method_options: null,
+      setup_intent: null,
+      shipping_address_collection: null,
+      shipping_cost: null,
+      shipping_options: [],
+      status: "open",
+      submit_type: input.submitType,
+      subscription: null,
+      success_url: input.successUrl,
+      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+      ui_mode: "hosted",
+      url: `${this.ctx.publicUrl}/c/pay/${id}`,
+      wallet_options: null,
+    };
+    this.sessions.set(id, {
+      session,
+      lineItems,
+      paymentIntentMetadata: input.paymentIntentMetadata,
+      paymentIntentDescription: input.paymentIntentDescription,
+      createdAt: now,
+    });
+    return { status: 200, body: this.view(this.record(id), input.expand) };
+  }
+
+  private validateCreate(params: Record<string, FormValue>) {
+    for (const key of Object.keys(params)) {
+      if (!CREATE_PARAMS.has(key)) throw invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
+    }
+    const mode = optionalString(params, "mode");
+    if (mode === undefined) throw missing("mode");
+    if (!["payment", "setup", "subscription"].includes(mode)) {
+      throw invalid("Invalid mode: must be one of payment, setup, or subscription", "mode");
+    }
+    if (mode !== "payment") {
+      throw invalid(`The payment sandbox supports only mode=payment, got mode=${mode}.`, "mode");
+    }
+    const uiMode = optionalString(params, "ui_mode");
+    if (uiMode !== undefined && uiMode !== "hosted") {
+      throw invalid("The payment sandbox supports only ui_mode=hosted.", "ui_mode");
+    }
+    const rawItems = params.line_items;
+    if (rawItems === undefined || rawItems === "") throw missing("line_items");
+    if (!Array.isArray(rawItems)) throw invalid("Invalid array", "line_items", "parameter_invalid_array");
+    if (rawItems.length === 0) throw missing("line_items");
+    if (rawItems.length > 100) {
+      throw invalid("line_items: you may pass at most 100 line items.", "line_items", "parameter_invalid_array");
+    }
+    const lineItems = rawItems.map((raw, index) => parseLineItem(raw, index));
+    const currencies = new Set(lineItems.map((item) => item.currency));
+    if (currencies.size > 1) {
+      throw invalid("All line_items must share the same currency.", "line_items[1][price_data][currency]");
+    }
+    const successUrl = requiredUrl(params, "success_url");
+    const cancelUrl = optionalString(params, "cancel_url") === undefined ? null : requiredUrl(params, "cancel_url");
+    let expiresAt: number | undefined;
+    if (params.expires_at !== undefined) {
+      expiresAt = parseInteger(params.expires_at, "expires_at");
+      const now = this.ctx.clock.unixSeconds();
+      if (expiresAt < now + 30 * 60) {
+        throw invalid("The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.", "expires_at");
+      }
+      if (expiresAt > now + 24 * 60 * 60) {
+        throw invalid("The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.", "expires_at");
+      }
+    }
+    const clientReferenceId = optionalString(params, "client_reference_id") ?? null;
+    if (clientReferenceId !== null && clientReferenceId.length > 200) {
+      throw invalid("client_reference_id must be at most 200 characters.", "client_reference_id", "string_length_exceeds_maximum");
+    }
+    const customerEmail = optionalString(params, "customer_email") ?? null;
+    if (customerEmail !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(customerEmail)) {
+      throw invalid(`Invalid email address: ${customerEmail}`, "customer_email", "email_invalid");
+    }
+    const intentData = params.payment_intent_data;
+    let paymentIntentMetadata: Metadata = {};
+    let paymentIntentDescription: string | null = null;
+    if (intentData !== undefined) {
+      if (typeof intentData !== "object" || Array.isArray(intentData)) {
+        throw invalid("Invalid object", "payment_intent_data", "parameter_invalid_object");
+      }
+      for (const key of Object.keys(intentData)) {
+        if (!["metadata", "description", "receipt_email", "statement_descriptor_suffix"].includes(key)) {
+          throw invalid(`Received unknown parameter: payment_intent_data[${key}]`, `payment_intent_data[${key}]`, "parameter_unknown");
+        }
+      }
+      paymentIntentMetadata = parseMetadata(intentData.metadata, "payment_intent_data[metadata]");
+      paymentIntentDescription = typeof intentData.description === "string" ? intentData.description : null;
+    }
+    const expand = params.expand === undefined ? [] : (Array.isArray(params.expand) ? params.expand : [params.expand]);
+    return {
+      lineItems,
+      successUrl,
+      cancelUrl,
+      expiresAt,
+      clientReferenceId,
+      customerEmail,
+      metadata: parseMetadata(params.metadata, "metadata"),
+      paymentIntentMetadata,
+      paymentIntentDescription,
+      locale: optionalString(params, "locale") ?? null,
+      submitType: optionalString(params, "submit_type") ?? null,
+      billingAddressCollection: optionalString(params, "billing_address_collection") ?? null,
+      allowPromotionCodes: optionalString(params, "allow_promotion_codes") === "true" ? true : null,
+      expand: expand.filter((v): v is string => typeof v === "string"),
+    };
+  }
+
+  /** The hosted page and control API look sessions up here (the clock may expire them first). */
+  findSession(id: string): { session: Json; lineItems: LineItem[] } | undefined {
+    const record = this.sessions.get(id);
+    if (!record) return undefined;
+    this.expireIfDue(record);
+    return { session: record.session, lineItems: record.lineItems };
+  }
+
+  private record(id: string): SessionRecord {
+    const record = this.sessions.get(id);
+    if (!record) throw this.noSuch("checkout.session", id, "session");
+    this.expireIfDue(record);
+    return record;
+  }
+
+  private retrieve(id: string, expand: string[]): Json {
+    return this.view(this.record(id), expand);
+  }
+
+  private view(record: SessionRecord, expand: string[]): Json {
+    const copy = structuredClone(record.session);
+    if (expand.includes("line_items")) copy.line_items = this.lineItemList(record);
+    if (expand.includes("payment_intent") && typeof copy.payment_intent === "string") {
+      copy.payment_intent = structuredClone(this.paymentIntents.get(copy.payment_intent) ?? null);
+    }
+    return copy;
+  }
+
+  private lineItemList(record: SessionRecord): Json {
+    return {
+      object: "list",
+      data: record.lineItems.map((item) => ({
+        id: item.id,
+        object: "item",
+        amount_discount: 0,
+        amount_subtotal: item.unitAmount * item.quantity,
+        amount_tax: 0,
+        amount_total: item.unitAmount * item.quantity,
+        currency: item.currency,
+        description: item.name,
+        price: {
+          id: item.priceId,
+          object: "price",
+          active: false,
+          billing_scheme: "per_unit",
+          created: record.createdAt,
+          currency: item.currency,
+          custom_unit_amount: null,
+          livemode: false,
+          lookup_key: null,
+          metadata: {},
+          nickname: null,
+          product: item.productId,
+          recurring: null,
+          tax_behavior: "unspecified",
+          tiers_mode: null,
+          transform_quantity: null,
+          type: "one_time",
+          unit_amount: item.unitAmount,
+          unit_amount_decimal: String(item.unitAmount),
+        },
+        quantity: item.quantity,
+      })),
+      has_more: false,
+      url: `/v1/checkout/sessions/${record.session.id}/line_items`,
+    };
+  }
+
+  private expireByApi(id: string): Json {
+    const record = this.record(id);
+    if (record.session.status !== "open") {
+      throw invalid(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of ${record.session.status}.`,
+        "session",
+      );
+    }
+    this.expire(record);
+    return this.view(record, []);
+  }
+
+  /** Expires an open session now (control API), as if its expires_at had passed. */
+  expireNow(id: string): Json | undefined {
+    const record = this.sessions.get(id);
+    if (!record) return undefined;
+    if (record.session.status === "open") this.expire(record);
+    return structuredClone(record.session);
+  }
+
+  private expireIfDue(record: SessionRecord): void {
+    if (record.session.status === "open" && (record.session.expires_at as number) <= this.ctx.clock.unixSeconds()) {
+      this.expire(record);
+    }
+  }
+
+  /** Runs on a timer: sessions whose expires_at passed become expired and send their event. */
+  sweep(): void {
+    for (const record of this.sessions.values()) this.expireIfDue(record);
+  }
+
+  private expire(record: SessionRecord): void {
+    record.session.status = "expired";
+    record.session.url = null;
+    this.emit("checkout.session.expired", record.session, record);
+  }
+
+  // ---- paying, declining, refunding -------------------------------------
+
+  pay(id: string): PayResult {
+    const record = this.sessions.get(id);
+    if (!record) return { ok: false, reason: "not_found", message: `No such checkout.session: '${id}'` };
+    this.expireIfDue(record);
+    const session = record.session;
+    if (session.status !== "open") {
+      return {
+        ok: false,
+        reason: "not_open",
+        message: `This Checkout Session is ${session.status}; it can no longer be paid.`,
+        session: structuredClone(session),
+      };
+    }
+    const targets = [id, session.client_reference_id as string | null];
+    if (this.ctx.faults.take("payment_declined", "stripe", targets)) {
+      return { ok: false, reason: "declined", message: "Your card was declined.", session: structuredClone(session) };
+    }
+    const mismatch = this.ctx.faults.take("amount_mismatch", "stripe", targets);
+    if (mismatch) {
+      const reported = mismatch.amount ?? (session.amount_total as number) + mismatch.delta;
+      session.amount_total = reported;
+      session.amount_subtotal = reported;
+    }
+    const asyncPayment = this.ctx.faults.take("async_payment", "stripe", targets);
+    const now = this.ctx.clock.unixSeconds();
+    const intentId = randomId("pi_3Q");
+    const chargeId = randomId("ch_3Q");
+    const amount = session.amount_total as number;
+    const currency = session.currency as string;
+    const metadata = { ...record.paymentIntentMetadata };
+    this.paymentIntents.set(intentId, paymentIntentObject({
+      id: intentId,
+      amount,
+      currency,
+      metadata,
+      description: record.paymentIntentDescription,
+      created: now,
+      status: asyncPayment ? "processing" : "succeeded",
+      latestCharge: asyncPayment ? null : chargeId,
+    }));
+    if (!asyncPayment) {
+      this.charges.set(chargeId, chargeObject({ id: chargeId, intentId, amount, currency, metadata, created: now }));
+    }
+    session.status = "complete";
+    session.payment_status = asyncPayment ? "unpaid" : "paid";
+    session.payment_intent = intentId;
+    session.url = null;
+    session.customer_details = {
+      address: { city: null, country: "US", line1: null, line2: null, postal_code: "10001", state: null },
+      business_name: null,
+      email: (session.customer_email as string | null) ?? "shopper@sandbox.test",
+      individual_name: null,
+      name: "Sandbox Shopper",
+      phone: null,
+      tax_exempt: "none",
+      tax_ids: [],
+    };
+
+    const outOfOrder = this.ctx.faults.take("webhook_out_of_order", "stripe", targets);
+    if (outOfOrder) {
+      // A stale "expired" snapshot of the same session arrives before "completed".
+      const stale = { ...structuredClone(session), status: "expired", payment_status: "unpaid", payment_intent: null, customer_details: null };
+      this.emit("checkout.session.expired", stale, record);
+      this.emit("checkout.session.completed", session, record, outOfOrder.gapMs);
+    } else {
+      this.emit("checkout.session.completed", session, record);
+    }
+
+    if (asyncPayment) {
+      this.ctx.timers.after(asyncPayment.delayMs, () => this.settleAsync(record, intentId, chargeId, asyncPayment.outcome));
+    }
+    const successUrl = String(session.success_url).split("{CHECKOUT_SESSION_ID}").join(id);
+    return { ok: true, redirectUrl: successUrl, session: structuredClone(session) };
+  }
+
+  private settleAsync(record: SessionRecord, intentId: string, chargeId: string, outcome: "succeeded" | "failed") {
+    const intent = this.paymentIntents.get(intentId);
+    if (!intent) return;
+    const now = this.ctx.clock.unixSeconds();
+    if (outcome === "succeeded") {
+      intent.status = "succeeded";
+      intent.amount_received = intent.amount;
+      intent.latest_charge = chargeId;
+      this.charges.set(chargeId, chargeObject({
+        id: chargeId,
+        intentId,
+        amount: intent.amount as number,
+        currency: intent.currency as string,
+        metadata: intent.metadata as Metadata,
+        created: now,
+      }));
+      record.session.payment_status = "paid";
+      this.emit("checkout.session.async_payment_succeeded", record.session, record);
+    } else {
+      intent.status = "requires_payment_method";
+      intent.last_payment_error = {
+        type: "card_error",
+        code: "payment_intent_payment_attempt_failed",
+        message: "The payment failed.",
+      };
+      this.emit("checkout.session.async_payment_failed", record.session, record);
+    }
+  }
+
+  /** Sessions for the hosted page's cancel button. */
+  cancelUrl(id: string): string | null {
+    const record = this.sessions.get(id);
+    return record ? (record.session.cancel_url as string | null) : null;
+  }
+
+  /** Full refund of a paid session's PaymentIntent; sends charge.refunded. */
+  refund(intentId: string, reason: string | null = null): Json {
+    const intent = this.paymentIntents.get(intentId);
+    if (!intent) throw this.noSuch("payment_intent", intentId, "payment_intent");
+    const charge = typeof intent.latest_charge === "string" ? this.charges.get(intent.latest_charge) : undefined;
+    if (intent.status !== "succeeded" || !charge) {
+      throw invalid(`This PaymentIntent (${intentId}) does not have a successful charge to refund.`, "payment_intent", "charge_not_refundable");
+    }
+    if (charge.refunded) {
+      throw invalid(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
+    }
+    const now = this.ctx.clock.unixSeconds();
+    const refund: Json = {
+      id: randomId("re_3Q"),
+      object: "refund",
+      amount: charge.amount,
+      balance_transaction: randomId("txn_3Q"),
+      charge: charge.id,
+      created: now,
+      currency: charge.currency,
+      destination_details: { card: { reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" },
+      metadata: {},
+      payment_intent: intentId,
+      reason,
+      receipt_number: null,
+      source_transfer_reversal: null,
+      status: "succeeded",
+      transfer_reversal: null,
+    };
+    charge.amount_refunded = charge.amount;
+    charge.refunded = true;
+    charge.refunds = { object: "list", data: [refund], has_more: false, total_count: 1, url: `/v1/charges/${charge.id}/refunds` };
+    const record = Array.from(this.sessions.values()).find((r) => r.session.payment_intent === intentId);
+    const target = record ? (record.session.id as string) : intentId;
+    this.emitObject("charge.refunded", charge, target, 0, [intentId]);
+    return refund;
+  }
+
+  private refundByApi(c: RequestContext): Json {
+    const params = this.params(c);
+    const intentId = optionalString(params, "payment_intent");
+    const chargeId = optionalString(params, "charge");
+    const resolved = intentId ?? (chargeId ? (this.charges.get(chargeId)?.payment_intent as string | undefined) : undefined);
+    if (!resolved) {
+      if (chargeId) throw this.noSuch("charge", chargeId, "charge");
+      throw invalid("One of the following params should be provided for this request: payment_intent or charge.", "payment_intent", "parameter_missing");
+    }
+    const intent = this.paymentIntents.get(resolved);
+    if (params.amount !== undefined && intent && parseInteger(params.amount, "amount") !== intent.amount) {
+      throw invalid("The payment sandbox supports only full refunds: omit amount or pass the full amount.", "amount");
+    }
+    return this.refund(resolved, optionalString(params, "reason") ?? null);
+  }
+
+  /** The Checkout Session id whose PaymentIntent this is, for the control API. */
+  intentOfSession(id: string): string | null {
+    const record = this.sessions.get(id);
+    return record ? (record.session.payment_intent as string | null) : null;
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  private emit(type: string, session: Json, record: SessionRecord, extraDelayMs = 0): void {
+    this.emitObject(type, session, record.session.id as string, extraDelayMs, [record.session.client_reference_id as string]);
+  }
+
+  private emitObject(type: string, object: Json, target: string, extraDelayMs = 0, moreTargets: string[] = []): void {
+    const event = {
+      id: randomId("evt_1Q"),
+      object: "event",
+      api_version: this.ctx.stripeApiVersion,
+      created: this.ctx.clock.unixSeconds(),
+      data: { object: structuredClone(object) },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+    };
+    emitWithFaults(
+      this.ctx,
+      { provider: "stripe", eventId: event.id, eventType: type, target, payload: event },
+      [target, ...moreTargets],
+      extraDelayMs,
+    );
+  }
+}
+
+// ---- parameter helpers --------------------------------------------------
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function optionalString(params: Record<string, FormValue>, key: string): string | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw invalid(`Invalid string: ${key}`, key, "parameter_invalid_string");
+  return value;
+}
+
+function parseInteger(value: FormValue | undefined, param: string): number {
+  if (typeof value !== "string" || !/^-?\d+$/.test(value)) {
+    throw invalid(`Invalid integer: ${typeof value === "string" ? value : "object"}`, param, "parameter_invalid_integer");
+  }
+  return Number(value);
+}
+
+function requiredUrl(params: Record<string, FormValue>, key: string): string {
+  const value = optionalString(params, key);
+  if (value === undefined || value === "") throw missing(key);
+  let parsed: URL;
+  try {
+    parsed = new URL(value.replace("{CHECKOUT_SESSION_ID}", "cs"));
+  } catch {
+    throw invalid("Not a valid URL", key, "url_invalid");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw invalid("Not a valid URL", key, "url_invalid");
+  return value;
+}
+
+function parseMetadata(value: FormValue | undefined, param: string): Metadata {
+  if (value === undefined || value === "") return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw invalid("Invalid object", param, "parameter_invalid_object");
+  const entries = Object.entries(value);
+  if (entries.length > 50) throw invalid("Metadata can have at most 50 keys.", param);
+  const metadata: Metadata = {};
+  for (const [key, raw] of entries) {
+    if (typeof raw !== "string") throw invalid("Metadata values must be strings.", `${param}[${key}]`);
+    if (key.length > 40) throw invalid("Metadata keys can be at most 40 characters.", `${param}[${key}]`);
+    if (raw.length > 500) throw invalid("Metadata values can be at most 500 characters.", `${param}[${key}]`);
+    if (raw !== "") metadata[key] = raw;
+  }
+  return metadata;
+}
+
+function parseLineItem(raw: FormValue, index: number) {
+  const base = `line_items[${index}]`;
+  if (typeof raw !== "object" || Array.isArray(raw)) throw invalid("Invalid object", base, "parameter_invalid_object");
+  for (const key of Object.keys(raw)) {
+    if (key === "price") {
+      throw invalid("The payment sandbox supports only price_data, not Price ids.", `${base}[price]`);
+    }
+    if (!["price_data", "quantity", "adjustable_quantity", "tax_rates"].includes(key)) {
+      throw invalid(`Received unknown parameter: ${base}[${key}]`, `${base}[${key}]`, "parameter_unknown");
+    }
+  }
+  const priceData = raw.price_data;
+  if (priceData === undefined) throw invalid("You must specify either `price` or `price_data` in each line item.", `${base}[price_data]`, "parameter_missing");
+  if (typeof priceData !== "object" || Array.isArray(priceData)) throw invalid("Invalid object", `${base}[price_data]`, "parameter_invalid_object");
+  const currencyRaw = priceData.currency;
+  if (currencyRaw === undefined) throw missing(`${base}[price_data][currency]`);
+  if (typeof currencyRaw !== "string" || !/^[a-zA-Z]{3}$/.test(currencyRaw)) {
+    throw invalid(`Invalid currency: ${String(currencyRaw)}`, `${base}[price_data][currency]`, "parameter_invalid_string");
+  }
+  if (priceData.unit_amount === undefined) throw missing(`${base}[price_data][unit_amount]`);
+  const unitAmount = parseInteger(priceData.unit_amount, `${base}[price_data][unit_amount]`);
+  if (unitAmount < 1) {
+    throw invalid("This value must be greater than or equal to 1.", `${base}[price_data][unit_amount]`, "parameter_invalid_integer");
+  }
+  const productData = priceData.product_data;
+  if (productData === undefined) {
+    throw invalid("You must specify either `product` or `product_data` when creating a price.", `${base}[price_data][product_data]`, "parameter_missing");
+  }
+  if (typeof productData !== "object" || Array.isArray(productData)) {
+    throw invalid("Invalid object", `${base}[price_data][product_data]`, "parameter_invalid_object");
+  }
+  const name = productData.name;
+  if (typeof name !== "string" || name.trim() === "") throw missing(`${base}[price_data][product_data][name]`);
+  if (raw.quantity === undefined) throw missing(`${base}[quantity]`);
+  const quantity = parseInteger(raw.quantity, `${base}[quantity]`);
+  if (quantity < 1) throw invalid("This value must be greater than or equal to 1.", `${base}[quantity]`, "parameter_invalid_integer");
+  return {
+    name,
+    description: typeof productData.description === "string" ? productData.description : null,
+    currency: currencyRaw.toLowerCase(),
+    unitAmount,
+    quantity,
+  };
+}
+
+/** Keeps the socket open without answering, then drops it: a provider that hangs. */
+export async function hangThenDrop(c: RequestContext, ms: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    c.res.on("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  c.req.socket.destroy();
+}
+
+// ---- object builders (the shape of Stripe's published fixtures) ---------
+
+function paymentIntentObject(input: {
+  id: string;
+  amount: number;
+  currency: string;
+  metadata: Metadata;
+  description: string | null;
+  created: number;
+  status: string;
+  latestCharge: string | null;
+}): Json {
+  return {
+    id: input.id,
+    object: "payment_intent",
+    amount: input.amount,
+    amount_capturable: 0,
+    amount_details: { tip: {} },
+    amount_received: input.status === "succeeded" ? input.amount : 0,
+    application: null,
+    application_fee_amount: null,
+    automatic_payment_methods: null,
+    canceled_at: null,
+    cancellation_reason: null,
+    capture_method: "automatic_async",
+    client_secret: `${input.id}_secret_${randomId("", 25)}`,
+    confirmation_method: "automatic",
+    created: input.created,
+    currency: input.currency,
+    customer: null,
+    description: input.description,
+    excluded_payment_method_types: null,
+    last_payment_error: null,
+    latest_charge: input.latestCharge,
+    livemode: false,
+    metadata: input.metadata,
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: randomId("pm_1Q"),
+    payment_method_configuration_details: null,
+    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: "automatic" } },
+    payment_method_types: ["card"],
+    processing: null,
+    receipt_email: null,
+    review: null,
+    setup_future_usage: null,
+    shipping: null,
+    source: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: input.status,
+    transfer_data: null,
+    transfer_group: null,
+  };
+}
+
+function chargeObject(input: {
+  id: string;
+  intentId: string;
+  amount: number;
+  currency: string;
+  metadata: Metadata;
+  created: number;
+}): Json {
+  return {
+    id: input.id,
+    object: "charge",
+    amount: input.amount,
+    amount_captured: input.amount,
+    amount_refunded: 0,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: randomId("txn_3Q"),
+    billing_details: {
+      address: { city: null, country: "US", line1: null, line2: null, postal_code: "10001", state: null },
+      email: "shopper@sandbox.test",
+      name: "Sandbox Shopper",
+      phone: null,
+      tax_id: null,
+    },
+    calculated_statement_descriptor: "SANDBOX",
+    captured: true,
+    created: input.created,
+    currency: input.currency,
+    customer: null,
+    description: null,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: null,
+    failure_message: null,
+    fraud_details: {},
+    livemode: false,
+    metadata: { ...input.metadata },
+    on_behalf_of: null,
+    outcome: {
+      advice_code: null,
+      network_advice_code: null,
+      network_decline_code: null,
+      network_status: "approved_by_network",
+      reason: null,
+      risk_level: "normal",
+      risk_score: 20,
+      seller_message: "Payment complete.",
+      type: "authorized",
+    },
+    paid: true,
+    payment_intent: input.intentId,
+    payment_method: randomId("pm_1Q"),
+    payment_method_details: {
+      card: {
+        amount_authorized: input.amount,
+        brand: "visa",
+        checks: { address_line1_check: null, address_postal_code_check: "pass", cvc_check: "pass" },
+        country: "US",
+        exp_month: 12,
+        exp_year: 2034,
+        funding: "credit",
+        last4: "4242",
+        network: "visa",
+        three_d_secure: null,
+        wallet: null,
+      },
+      type: "card",
+    },
+    receipt_email: null,
+    receipt_number: null,
+    receipt_url: null,
+    refunded: false,
+    refunds: { object: "list", data: [], has_more: false, total_count: 0, url: `/v1/charges/${input.id}/refunds` },
+    review: null,
+    shipping: null,
+    source: null,
+    source_transfer: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: "succeeded",
+    transfer_data: null,
+    transfer_group: null,
+  };
+}

@@ -1,0 +1,459 @@
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { z } from "zod";
+import { kstIso } from "./clock.ts";
+import type { SandboxContext } from "./context.ts";
+import { emitWithFaults } from "./context.ts";
+import { type RequestContext, type Router, randomId, sendJson, sleep } from "./http.ts";
+import { hangThenDrop } from "./stripe.ts";
+
+type Json = Record<string, unknown>;
+
+export type TossStatus =
+  | "READY"
+  | "IN_PROGRESS"
+  | "WAITING_FOR_DEPOSIT"
+  | "DONE"
+  | "CANCELED"
+  | "PARTIAL_CANCELED"
+  | "ABORTED"
+  | "EXPIRED";
+
+export class TossApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+  }
+}
+
+const MESSAGES = {
+  UNAUTHORIZED_KEY: "인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.",
+  INVALID_REQUEST: "잘못된 요청입니다.",
+  BELOW_MINIMUM_AMOUNT: "신용카드는 결제금액이 100원 이상, 계좌는 200원이상부터 결제가 가능합니다.",
+  DUPLICATED_ORDER_ID: "이미 승인 및 취소가 진행된 중복된 주문번호 입니다. 다른 주문번호로 진행해주세요.",
+  NOT_FOUND_PAYMENT: "존재하지 않는 결제 정보 입니다.",
+  NOT_FOUND_PAYMENT_SESSION: "결제 시간이 만료되어 결제 진행 데이터가 존재하지 않습니다.",
+  ALREADY_PROCESSED_PAYMENT: "이미 처리된 결제 입니다.",
+  ALREADY_CANCELED_PAYMENT: "이미 취소된 결제 입니다.",
+  NOT_CANCELABLE_AMOUNT: "취소 할 수 없는 금액 입니다.",
+  NOT_CANCELABLE_PAYMENT: "취소 할 수 없는 결제 입니다.",
+  PROVIDER_ERROR: "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해주세요.",
+  FAILED_INTERNAL_SYSTEM_PROCESSING: "내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요.",
+  PAY_PROCESS_CANCELED: "사용자에 의해 결제가 취소되었습니다.",
+  REJECT_CARD_COMPANY: "결제 승인이 거절되었습니다.",
+} as const;
+
+const fail = (status: number, code: keyof typeof MESSAGES, message?: string) =>
+  new TossApiError(status, code, message ?? MESSAGES[code]);
+
+/** An approved window must be confirmed within this time (Toss: 10 minutes). */
+export const CONFIRM_WINDOW_MS = 10 * 60 * 1000;
+/** A window nobody approves expires after this time. */
+export const READY_TTL_MS = 30 * 60 * 1000;
+
+const CreatePayment = z.object({
+  method: z.enum(["CARD", "카드"]),
+  amount: z.number().int(),
+  orderId: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, "orderId must be 6 to 64 characters of [A-Za-z0-9_-]"),
+  orderName: z.string().min(1).max(100),
+  successUrl: z.string().url().regex(/^https?:\/\//),
+  failUrl: z.string().url().regex(/^https?:\/\//),
+  currency: z.literal("KRW").default("KRW"),
+  customerEmail: z.string().email().optional(),
+  customerName: z.string().max(100).optional(),
+  taxFreeAmount: z.number().int().nonnegative().optional(),
+  metadata: z.record(z.string()).optional(),
+});
+
+const ConfirmPayment = z.object({
+  paymentKey: z.string().min(1).max(200),
+  orderId: z.string().min(1),
+  amount: z.number().int(),
+});
+
+const CancelPayment = z.object({
+  cancelReason: z.string().min(1).max(200),
+  cancelAmount: z.number().int().positive().optional(),
+});
+
+interface PaymentRecord {
+  payment: Json;
+  successUrl: string;
+  failUrl: string;
+  createdAtMs: number;
+  approvedAtMs: number | null;
+}
+
+interface IdempotentAnswer {
+  status: number;
+  body: unknown;
+}
+
+export type WindowResult =
+  | { ok: true; redirectUrl: string; payment: Json }
+  | { ok: false; reason: "not_found" | "not_ready"; message: string };
+
+/** TossPayments' core payment API and the server-created payment window, in memory. */
+export class TossSandbox {
+  private payments = new Map<string, PaymentRecord>();
+  private byOrderId = new Map<string, string>();
+  private idempotency = new Map<string, IdempotentAnswer>();
+
+  constructor(private ctx: SandboxContext) {}
+
+  reset(): void {
+    this.payments.clear();
+    this.byOrderId.clear();
+    this.idempotency.clear();
+  }
+
+  register(router: Router): void {
+    router.on("POST", "/v1/payments", (c) => this.api(c, () => this.create(c)));
+    router.on("POST", "/v1/payments/confirm", (c) => this.api(c, async () => this.confirm(c)));
+    router.on("GET", "/v1/payments/orders/:orderId", (c) =>
+      this.api(c, async () => {
+        const paymentKey = this.byOrderId.get(c.params.orderId);
+        if (!paymentKey) throw fail(404, "NOT_FOUND_PAYMENT");
+        return { status: 200, body: this.view(paymentKey) };
+      }),
+    );
+    router.on("GET", "/v1/payments/:paymentKey", (c) =>
+      this.api(c, async () => ({ status: 200, body: this.view(c.params.paymentKey) })),
+    );
+    router.on("POST", "/v1/payments/:paymentKey/cancel", (c) => this.api(c, async () => this.cancel(c)));
+  }
+
+  // ---- plumbing -----------------------------------------------------------
+
+  private async api(c: RequestContext, run: () => Promise<IdempotentAnswer>): Promise<void> {
+    try {
+      this.authenticate(c.req);
+      const rawKey = c.req.headers["idempotency-key"];
+      const key = typeof rawKey === "string" && c.req.method === "POST" ? `${c.url.pathname} ${rawKey}` : undefined;
+      const previous = key ? this.idempotency.get(key) : undefined;
+      if (previous) return sendJson(c.res, previous.status, previous.body);
+      let answer: IdempotentAnswer;
+      try {
+        answer = await run();
+      } catch (error) {
+        if (!(error instanceof TossApiError)) throw error;
+        answer = { status: error.status, body: { code: error.code, message: error.message } };
+      }
+      if (answer.status === 0 || c.res.destroyed) return;
+      // Only successful answers are replayed, so a retry after a transient error can still succeed.
+      if (key && answer.status === 200) this.idempotency.set(key, answer);
+      sendJson(c.res, answer.status, answer.body);
+    } catch (error) {
+      if (!(error instanceof TossApiError)) throw error;
+      sendJson(c.res, error.status, { code: error.code, message: error.message });
+    }
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const header = req.headers.authorization ?? "";
+    if (!header.startsWith("Basic ")) throw fail(401, "UNAUTHORIZED_KEY");
+    const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+    const expected = `${this.ctx.tossSecretKey}:`;
+    const a = Buffer.from(decoded);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw fail(401, "UNAUTHORIZED_KEY");
+  }
+
+  private json(c: RequestContext): unknown {
+    try {
+      return JSON.parse(c.body.toString("utf8") || "{}");
+    } catch {
+      throw fail(400, "INVALID_REQUEST", "요청 본문이 올바른 JSON이 아닙니다.");
+    }
+  }
+
+  private parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): T {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw fail(400, "INVALID_REQUEST", `잘못된 요청입니다. (${issue.path.join(".") || "body"}: ${issue.message})`);
+    }
+    return parsed.data;
+  }
+
+  private record(paymentKey: string): PaymentRecord {
+    const record = this.payments.get(paymentKey);
+    if (!record) throw fail(404, "NOT_FOUND_PAYMENT");
+    this.expireIfDue(record);
+    return record;
+  }
+
+  private view(paymentKey: string): Json {
+    return structuredClone(this.record(paymentKey).payment);
+  }
+
+  // ---- API ----------------------------------------------------------------
+
+  private async create(c: RequestContext): Promise<IdempotentAnswer> {
+    const body = this.json(c);
+    const input = this.parse(CreatePayment, body);
+    if (input.amount < 100) throw fail(400, "BELOW_MINIMUM_AMOUNT");
+    if (this.byOrderId.has(input.orderId)) throw fail(400, "DUPLICATED_ORDER_ID");
+    const targets = [input.orderId];
+    const failure = this.ctx.faults.take("create_error", "toss", targets);
+    if (failure) throw new TossApiError(failure.status, "FAILED_INTERNAL_SYSTEM_PROCESSING", MESSAGES.FAILED_INTERNAL_SYSTEM_PROCESSING);
+    const hang = this.ctx.faults.take("create_hang", "toss", targets);
+    if (hang) {
+      await hangThenDrop(c, hang.ms);
+      return { status: 0, body: null };
+    }
+    const slow = this.ctx.faults.take("create_slow", "toss", targets);
+    if (slow) await sleep(slow.ms);
+
+    const paymentKey = `tsbx${this.ctx.clock.now().toString(36)}${randomId("", 20)}`;
+    const nowMs = this.ctx.clock.now();
+    const vat = Math.round((input.amount - (input.taxFreeAmount ?? 0)) / 11);
+    const payment: Json = {
+      mId: "tosssandbox",
+      lastTransactionKey: null,
+      paymentKey,
+      orderId: input.orderId,
+      orderName: input.orderName,
+      taxExemptionAmount: 0,
+      status: "READY",
+      requestedAt: kstIso(nowMs),
+      approvedAt: null,
+      useEscrow: false,
+      cultureExpense: false,
+      card: null,
+      virtualAccount: null,
+      transfer: null,
+      mobilePhone: null,
+      giftCertificate: null,
+      cashReceipt: null,
+      cashReceipts: null,
+      discount: null,
+      cancels: null,
+      secret: null,
+      type: "NORMAL",
+      easyPay: null,
+      country: "KR",
+      failure: null,
+      isPartialCancelable: true,
+      receipt: null,
+      checkout: { url: `${this.ctx.publicUrl}/v1/payments/${paymentKey}/checkout` },
+      currency: "KRW",
+      totalAmount: input.amount,
+      balanceAmount: input.amount,
+      suppliedAmount: input.amount - vat - (input.taxFreeAmount ?? 0),
+      vat,
+      taxFreeAmount: input.taxFreeAmount ?? 0,
+      metadata: input.metadata ?? null,
+      method: "카드",
+      version: "2022-11-16",
+    };
+    this.payments.set(paymentKey, {
+      payment,
+      successUrl: input.successUrl,
+      failUrl: input.failUrl,
+      createdAtMs: nowMs,
+      approvedAtMs: null,
+    });
+    this.byOrderId.set(input.orderId, paymentKey);
+    return { status: 200, body: structuredClone(payment) };
+  }
+
+  private confirm(c: RequestContext): IdempotentAnswer {
+    const input = this.parse(ConfirmPayment, this.json(c));
+    const record = this.payments.get(input.paymentKey);
+    if (!record) throw fail(404, "NOT_FOUND_PAYMENT");
+    const payment = record.payment;
+    if (payment.orderId !== input.orderId) {
+      throw fail(400, "INVALID_REQUEST", "잘못된 요청입니다. (orderId가 결제 정보와 일치하지 않습니다.)");
+    }
+    if (["DONE", "CANCELED", "PARTIAL_CANCELED"].includes(payment.status as string)) {
+      throw fail(400, "ALREADY_PROCESSED_PAYMENT");
+    }
+    this.expireIfDue(record);
+    if (payment.status !== "IN_PROGRESS") throw fail(404, "NOT_FOUND_PAYMENT_SESSION");
+    if (input.amount !== payment.totalAmount) {
+      throw fail(400, "INVALID_REQUEST", "잘못된 요청입니다. (결제 금액이 결제창의 금액과 일치하지 않습니다.)");
+    }
+    if (this.ctx.faults.take("confirm_provider_error", "toss", [payment.orderId as string, input.paymentKey])) {
+      throw fail(400, "PROVIDER_ERROR");
+    }
+    const nowMs = this.ctx.clock.now();
+    payment.status = "DONE";
+    payment.approvedAt = kstIso(nowMs);
+    payment.lastTransactionKey = randomId("txrd_", 28);
+    payment.method = "카드";
+    payment.card = {
+      issuerCode: "61",
+      acquirerCode: "31",
+      number: "43301234****123*",
+      installmentPlanMonths: 0,
+      isInterestFree: false,
+      interestPayer: null,
+      approveNo: String(Math.floor(10_000_000 + Math.random() * 89_999_999)),
+      useCardPoint: false,
+      cardType: "신용",
+      ownerType: "개인",
+      acquireStatus: "READY",
+      amount: payment.totalAmount,
+    };
+    payment.receipt = { url: `${this.ctx.publicUrl}/v1/payments/${input.paymentKey}/receipt` };
+    this.emitStatusChange(record);
+    return { status: 200, body: structuredClone(payment) };
+  }
+
+  private cancel(c: RequestContext): IdempotentAnswer {
+    const record = this.record(c.params.paymentKey);
+    const input = this.parse(CancelPayment, this.json(c));
+    const payment = record.payment;
+    if (payment.status === "CANCELED") throw fail(400, "ALREADY_CANCELED_PAYMENT");
+    if (payment.status !== "DONE" && payment.status !== "PARTIAL_CANCELED") {
+      throw fail(403, "NOT_CANCELABLE_PAYMENT");
+    }
+    const balance = payment.balanceAmount as number;
+    const amount = input.cancelAmount ?? balance;
+    if (amount > balance) throw fail(403, "NOT_CANCELABLE_AMOUNT");
+    const nowMs = this.ctx.clock.now();
+    const transactionKey = randomId("txcl_", 28);
+    const cancels = (payment.cancels as Json[] | null) ?? [];
+    cancels.push({
+      transactionKey,
+      cancelReason: input.cancelReason,
+      taxExemptionAmount: 0,
+      canceledAt: kstIso(nowMs),
+      cardDiscountAmount: 0,
+      transferDiscountAmount: 0,
+      easyPayDiscountAmount: 0,
+      receiptKey: null,
+      cancelAmount: amount,
+      taxFreeAmount: 0,
+      refundableAmount: balance - amount,
+      cancelStatus: "DONE",
+      cancelRequestId: null,
+    });
+    payment.cancels = cancels;
+    payment.balanceAmount = balance - amount;
+    payment.status = balance - amount === 0 ? "CANCELED" : "PARTIAL_CANCELED";
+    payment.lastTransactionKey = transactionKey;
+    this.emitStatusChange(record);
+    return { status: 200, body: structuredClone(payment) };
+  }
+
+  // ---- the payment window (browser) ----------------------------------------
+
+  findPayment(paymentKey: string): Json | undefined {
+    const record = this.payments.get(paymentKey);
+    if (!record) return undefined;
+    this.expireIfDue(record);
+    return record.payment;
+  }
+
+  paymentKeyOf(orderIdOrKey: string): string | undefined {
+    return this.payments.has(orderIdOrKey) ? orderIdOrKey : this.byOrderId.get(orderIdOrKey);
+  }
+
+  approve(paymentKey: string): WindowResult {
+    const record = this.payments.get(paymentKey);
+    if (!record) return { ok: false, reason: "not_found", message: MESSAGES.NOT_FOUND_PAYMENT };
+    this.expireIfDue(record);
+    const payment = record.payment;
+    if (payment.status !== "READY") {
+      return { ok: false, reason: "not_ready", message: `이 결제창은 더 이상 사용할 수 없습니다 (status ${String(payment.status)}).` };
+    }
+    const targets = [payment.orderId as string, paymentKey];
+    if (this.ctx.faults.take("payment_declined", "toss", targets)) return this.decline(paymentKey);
+    const mismatch = this.ctx.faults.take("amount_mismatch", "toss", targets);
+    if (mismatch) {
+      const reported = mismatch.amount ?? (payment.totalAmount as number) + mismatch.delta;
+      payment.totalAmount = reported;
+      payment.balanceAmount = reported;
+    }
+    payment.status = "IN_PROGRESS";
+    record.approvedAtMs = this.ctx.clock.now();
+    const url = new URL(record.successUrl);
+    url.searchParams.set("paymentType", "NORMAL");
+    url.searchParams.set("orderId", payment.orderId as string);
+    url.searchParams.set("paymentKey", paymentKey);
+    url.searchParams.set("amount", String(payment.totalAmount));
+    return { ok: true, redirectUrl: url.toString(), payment: structuredClone(payment) };
+  }
+
+  decline(paymentKey: string): WindowResult {
+    const record = this.payments.get(paymentKey);
+    if (!record) return { ok: false, reason: "not_found", message: MESSAGES.NOT_FOUND_PAYMENT };
+    const payment = record.payment;
+    if (payment.status !== "READY") {
+      return { ok: false, reason: "not_ready", message: `이 결제창은 더 이상 사용할 수 없습니다 (status ${String(payment.status)}).` };
+    }
+    payment.status = "ABORTED";
+    payment.failure = { code: "REJECT_CARD_COMPANY", message: MESSAGES.REJECT_CARD_COMPANY };
+    this.emitStatusChange(record);
+    return { ok: true, redirectUrl: this.failUrl(record, "REJECT_CARD_COMPANY"), payment: structuredClone(payment) };
+  }
+
+  /** The shopper closes the window: nothing changes at Toss, the browser goes to failUrl. */
+  cancelWindow(paymentKey: string): WindowResult {
+    const record = this.payments.get(paymentKey);
+    if (!record) return { ok: false, reason: "not_found", message: MESSAGES.NOT_FOUND_PAYMENT };
+    return { ok: true, redirectUrl: this.failUrl(record, "PAY_PROCESS_CANCELED"), payment: structuredClone(record.payment) };
+  }
+
+  private failUrl(record: PaymentRecord, code: "PAY_PROCESS_CANCELED" | "REJECT_CARD_COMPANY"): string {
+    const url = new URL(record.failUrl);
+    url.searchParams.set("code", code);
+    url.searchParams.set("message", MESSAGES[code]);
+    url.searchParams.set("orderId", record.payment.orderId as string);
+    return url.toString();
+  }
+
+  // ---- time and events ------------------------------------------------------
+
+  sweep(): void {
+    for (const record of this.payments.values()) this.expireIfDue(record);
+  }
+
+  private expireIfDue(record: PaymentRecord): void {
+    const now = this.ctx.clock.now();
+    const status = record.payment.status;
+    const due =
+      (status === "READY" && now - record.createdAtMs > READY_TTL_MS) ||
+      (status === "IN_PROGRESS" && record.approvedAtMs !== null && now - record.approvedAtMs > CONFIRM_WINDOW_MS);
+    if (!due) return;
+    record.payment.status = "EXPIRED";
+    record.payment.failure = { code: "EXPIRED_PAYMENT", message: "결제가 만료되었습니다. 다시 시도해주세요." };
+    this.emitStatusChange(record);
+  }
+
+  private emitStatusChange(record: PaymentRecord): void {
+    const payment = record.payment;
+    const targets = [payment.orderId as string, payment.paymentKey as string];
+    if (payment.status === "DONE") {
+      const outOfOrder = this.ctx.faults.take("webhook_out_of_order", "toss", targets);
+      if (outOfOrder) {
+        // A stale EXPIRED notice reaches the shop before the DONE one.
+        this.send({ ...structuredClone(payment), status: "EXPIRED", approvedAt: null, card: null }, targets);
+        this.send(payment, targets, outOfOrder.gapMs);
+        return;
+      }
+    }
+    this.send(payment, targets);
+  }
+
+  private send(payment: Json, targets: string[], extraDelayMs = 0): void {
+    const body = {
+      eventType: "PAYMENT_STATUS_CHANGED",
+      createdAt: kstIso(this.ctx.clock.now()).replace("+09:00", ".000000"),
+      data: structuredClone(payment),
+    };
+    emitWithFaults(
+      this.ctx,
+      {
+        provider: "toss",
+        eventId: `${payment.paymentKey as string}:${payment.status as string}:${randomId("", 8)}`,
+        eventType: `PAYMENT_STATUS_CHANGED:${payment.status as string}`,
+        target: payment.orderId as string,
+        payload: body,
+      },
+      targets,
+      extraDelayMs,
+    );
+  }
+}
