@@ -5,10 +5,12 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { env } from "~/env.server";
+import { startExpiryJob } from "~/services/expiry.server";
 
 // Read the environment when the server starts, so a bad value stops it at once
 // with a message naming the variable instead of failing on the first request.
 env();
+startExpiryJob();
 
 const ABORT_DELAY = 5_000;
 

@@ -43,6 +43,8 @@ const EnvSchema = z
     TOSS_SECRET_KEY: optionalString,
     TOSS_API_BASE: optionalUrl,
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+    EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     CHECKOUT_TTL_MINUTES: z.coerce
       .number()
       .int()
@@ -90,7 +92,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   const env = result.data;
-  return { ...env, APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}` };
+  // Outside production the provider keys default to the sandbox's, so a fresh
+  // clone pays against `npm run sandbox` with no configuration.
+  const sandboxKeys: Partial<typeof SANDBOX_KEYS> = env.APP_ENV === "production" ? {} : SANDBOX_KEYS;
+  return {
+    ...env,
+    STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY ?? sandboxKeys.STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: env.STRIPE_WEBHOOK_SECRET ?? sandboxKeys.STRIPE_WEBHOOK_SECRET,
+    TOSS_SECRET_KEY: env.TOSS_SECRET_KEY ?? sandboxKeys.TOSS_SECRET_KEY,
+    TOSS_CLIENT_KEY: env.TOSS_CLIENT_KEY ?? sandboxKeys.TOSS_CLIENT_KEY,
+    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+  };
 }
 
 let cached: Env | undefined;
@@ -109,5 +121,12 @@ export function env(): Env {
   }
   return cached;
 }
+
+const SANDBOX_KEYS = {
+  STRIPE_SECRET_KEY: "sk_test_sandbox",
+  STRIPE_WEBHOOK_SECRET: "whsec_sandbox",
+  TOSS_SECRET_KEY: "test_sk_sandbox",
+  TOSS_CLIENT_KEY: "test_ck_sandbox",
+} as const;
 
 export const DEV_SESSION_SECRET = "development-only-session-secret-not-for-production";

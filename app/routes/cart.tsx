@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { RemoveFromCartForm } from "~/cart/CartForms";
@@ -10,6 +10,8 @@ import { useRootData } from "~/root";
 import { requireUser, safeRedirectTarget } from "~/services/auth.server";
 import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart";
 import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
+import { parseCheckoutItems } from "~/services/checkout-input";
+import { startCheckout } from "~/services/checkout.server";
 import { requireCsrfToken } from "~/services/csrf.server";
 import { flashNotice } from "~/services/session.server";
 
@@ -30,11 +32,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const fields = Object.fromEntries(form);
 
   if (CheckoutIntent.safeParse(fields).success) {
-    await requireUser(request, "/cart");
-    return json(
-      { ok: false as const, message: "Checkout is not open yet. Your cart is saved; nothing was charged." },
-      { status: 503 },
-    );
+    const user = await requireUser(request, "/cart");
+    const items = parseCheckoutItems(form.get("items"));
+    if (!items.ok) return json({ ok: false as const, message: items.message }, { status: 400 });
+    const result = await startCheckout(user, items.items);
+    if (result.ok) return redirect(result.redirectUrl, 303);
+    const message = result.status === 409 ? "The cart changed since you saw it, so nothing was charged:" : "Nothing was charged.";
+    return json({ ok: false as const, message, problems: result.problems }, { status: result.status });
   }
 
   const parsed = CartChangeForm.safeParse(fields);
@@ -83,7 +87,9 @@ function CheckoutForm({ items }: { items: CartItem[] }) {
 export default function CartPage() {
   const cart = useCart();
   const flags = useRootData()?.cart.flags ?? {};
-  const result = useActionData<typeof action>();
+  const result = useActionData<{ ok: boolean; message: string; problems?: string[] }>();
+  const [searchParams] = useSearchParams();
+  const canceled = searchParams.has("canceled");
 
   if (cart.items.length === 0) {
     return (
@@ -100,10 +106,22 @@ export default function CartPage() {
   return (
     <>
       <h1>Your cart</h1>
-      {result && !result.ok ? (
-        <p className="alert" role="alert">
-          {result.message}
+      {canceled ? (
+        <p className="notice" role="status">
+          Payment canceled. Nothing was charged, and your cart is as you left it.
         </p>
+      ) : null}
+      {result && !result.ok ? (
+        <div className="alert" role="alert">
+          <p>{result.message}</p>
+          {result.problems ? (
+            <ul>
+              {result.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
       ) : null}
       {groupByCurrency(cart.items).map((group) => {
         const payable = group.items.filter((item) => !flags[item.id]);

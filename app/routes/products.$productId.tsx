@@ -1,11 +1,13 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { Price } from "~/components/Price";
 import { AddToCartForm } from "~/cart/CartForms";
 import { productKindLabel, toCartItem } from "~/components/ProductCard";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { findPublishedProduct } from "~/models/product.server";
+import { serializeCheckoutItems } from "~/services/cart";
 import { formatFileSize } from "~/services/files";
 
 const Params = z.object({ productId: z.string().uuid() });
@@ -36,7 +38,17 @@ export default function ProductPage() {
       <p>
         <Price amount={product.price} currency={product.currency} />
       </p>
-      <AddToCartForm item={toCartItem(product)} />
+      <div className="product-actions">
+        <AddToCartForm item={toCartItem(product)} />
+        <Form method="post" action="/cart">
+          <AuthenticityTokenInput />
+          <input type="hidden" name="intent" value="checkout" />
+          <input type="hidden" name="items" value={serializeCheckoutItems([product])} />
+          <button type="submit" className="button button-secondary">
+            Buy now
+          </button>
+        </Form>
+      </div>
       <h2>Files</h2>
       <ul className="files">
         {product.files.map((file) => (

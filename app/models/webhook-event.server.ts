@@ -1,0 +1,24 @@
+import { db } from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+
+type Provider = "STRIPE" | "TOSS";
+
+/** Puts an event in the inbox once; says whether an earlier delivery already handled it. */
+export async function recordWebhookEvent(event: { provider: Provider; eventId: string; eventType: string; payload: unknown }) {
+  const [inserted] = await db().$queryRaw<Array<{ id: string }>>`
+    INSERT INTO webhook_events (provider, event_id, event_type, payload)
+    VALUES (${event.provider}::"PaymentProvider", ${event.eventId}, ${event.eventType}, ${JSON.stringify(event.payload)}::jsonb)
+    ON CONFLICT (provider, event_id) DO NOTHING
+    RETURNING id`;
+  if (inserted) return { id: inserted.id, alreadyProcessed: false };
+  const existing = await db().webhookEvent.findUniqueOrThrow({
+    where: { provider_eventId: { provider: event.provider, eventId: event.eventId } },
+    select: { id: true, processedAt: true },
+  });
+  return { id: existing.id, alreadyProcessed: existing.processedAt !== null };
+}
+
+export async function markWebhookProcessed(id: string, error: string | null = null) {
+  const data: Prisma.WebhookEventUpdateInput = error ? { error } : { processedAt: new Date(), error: null };
+  await db().webhookEvent.update({ where: { id }, data });
+}

@@ -1,0 +1,9 @@
+import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "~/services/webhooks.server";
+
+export async function action({ request }: ActionFunctionArgs) {
+  // The signature covers the exact bytes: read the raw body before anything else.
+  const rawBody = await request.text();
+  const answer = await receiveWebhook("STRIPE", rawBody, request.headers);
+  return json(answer.body, { status: answer.status });
+}

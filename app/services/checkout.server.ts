@@ -1,0 +1,65 @@
+import { env } from "~/env.server";
+import { endPendingCheckout, openCheckoutSession, recordProviderCheckout } from "~/models/checkout.server";
+import type { PublicUser } from "~/models/user.server";
+import type { CheckoutItemInput } from "~/services/checkout-input";
+import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
+import { quoteCart } from "~/services/quote.server";
+
+export type StartCheckoutResult =
+  | { ok: true; sessionId: string; redirectUrl: string; reused: boolean }
+  | { ok: false; status: 409; problems: string[] }
+  | { ok: false; status: 502; problems: string[]; sessionId: string };
+
+/**
+ * Turns a cart into one checkout session with an order per product and one
+ * payment, then opens the provider's checkout for it. The same cart posted
+ * again while its checkout is open goes back to that checkout.
+ */
+export async function startCheckout(user: PublicUser, items: readonly CheckoutItemInput[]): Promise<StartCheckoutResult> {
+  const quoted = await quoteCart(user, items);
+  if (!quoted.ok) return { ok: false, status: 409, problems: quoted.problems };
+  const { quote } = quoted;
+
+  const { session, created } = await openCheckoutSession({
+    buyerId: user.id,
+    currency: quote.currency,
+    total: quote.total,
+    provider: quote.provider,
+    quoteHash: quote.hash,
+    expiresAt: new Date(Date.now() + env().CHECKOUT_TTL_MINUTES * 60_000),
+    lines: quote.lines.map((line) => ({ productId: line.productId, amount: line.amount })),
+    reference: (sessionId) => referenceChosenByUs(quote.provider, sessionId),
+  });
+  if (session.checkoutUrl) return { ok: true, sessionId: session.id, redirectUrl: session.checkoutUrl, reused: true };
+
+  // The provider call carries an idempotency key derived from the session, so a
+  // concurrent post for the same session gets the same provider checkout.
+  const provider = paymentProvider(session.provider);
+  const result = await provider.createCheckout({
+    sessionId: session.id,
+    buyer: { id: user.id, email: user.email, displayName: user.displayName },
+    currency: session.currency,
+    total: session.total,
+    lines: session.orders.map((order) => ({
+      orderId: order.id,
+      productId: order.productId,
+      title: order.product.title,
+      amount: order.amount,
+    })),
+    expiresAt: session.expiresAt,
+    reference: session.payment?.providerReference ?? null,
+  });
+  if (!result.ok) {
+    await endPendingCheckout(session.id, "FAILED", { code: result.code, message: result.message });
+    return {
+      ok: false,
+      status: 502,
+      sessionId: session.id,
+      problems: [
+        `The payment provider could not open the payment (${result.message}). Nothing was charged and your cart is unchanged; please try again.`,
+      ],
+    };
+  }
+  await recordProviderCheckout(session.id, result);
+  return { ok: true, sessionId: session.id, redirectUrl: result.redirectUrl, reused: !created };
+}

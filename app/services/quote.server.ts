@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { findOwnedProductIds } from "~/models/entitlement.server";
+import { findProductsByIds } from "~/models/product.server";
+import type { CheckoutItemInput } from "~/services/checkout-input";
+import { formatMoney, sumMinorUnits, type CurrencyCode } from "~/services/money";
+import { PROVIDER_FOR_CURRENCY, type ProviderName } from "~/services/payments/index.server";
+
+// Re-prices a cart from the database. The shopper's prices are used only to
+// notice that a price changed since they saw it.
+
+export interface QuoteLine {
+  productId: string;
+  title: string;
+  amount: number;
+}
+
+export interface Quote {
+  currency: CurrencyCode;
+  total: number;
+  provider: ProviderName;
+  lines: QuoteLine[];
+  hash: string;
+}
+
+export type QuoteResult = { ok: true; quote: Quote } | { ok: false; problems: string[] };
+
+export function quoteHash(buyerId: string, currency: CurrencyCode, lines: readonly QuoteLine[]): string {
+  const canonical = [buyerId, currency, ...lines.map((line) => `${line.productId}:${line.amount}`).sort()].join("|");
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+export async function quoteCart(buyer: { id: string }, items: readonly CheckoutItemInput[]): Promise<QuoteResult> {
+  const unique = [...new Map(items.map((item) => [item.id, item])).values()];
+  const currencies = new Set(unique.map((item) => item.currency));
+  if (currencies.size > 1) {
+    return { ok: false, problems: ["This payment mixes US dollars and won. Pay for each currency separately."] };
+  }
+
+  const products = await findProductsByIds(unique.map((item) => item.id));
+  const byId = new Map(products.map((product) => [product.id, product]));
+  const owned = await findOwnedProductIds(buyer.id, products.map((product) => product.id));
+
+  const problems: string[] = [];
+  const lines: QuoteLine[] = [];
+  for (const item of unique) {
+    const product = byId.get(item.id);
+    if (!product || !product.published) {
+      problems.push(product ? `${product.title} is no longer for sale.` : "A product in your cart no longer exists.");
+      continue;
+    }
+    if (product.sellerId === buyer.id) {
+      problems.push(`${product.title} is your own product; sellers cannot buy their own listings.`);
+      continue;
+    }
+    if (owned.has(product.id)) {
+      problems.push(`You already own ${product.title}; it is in your library.`);
+      continue;
+    }
+    if (product.currency !== item.currency || product.price !== item.price) {
+      const shown = item.currency === product.currency ? formatMoney(item.price, item.currency) : `${item.price} ${item.currency}`;
+      problems.push(`The price of ${product.title} changed from ${shown} to ${formatMoney(product.price, product.currency)}.`);
+      continue;
+    }
+    lines.push({ productId: product.id, title: product.title, amount: product.price });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const currency = unique[0].currency;
+  return {
+    ok: true,
+    quote: {
+      currency,
+      total: sumMinorUnits(lines.map((line) => line.amount)),
+      provider: PROVIDER_FOR_CURRENCY[currency],
+      lines,
+      hash: quoteHash(buyer.id, currency, lines),
+    },
+  };
+}

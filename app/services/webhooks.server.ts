@@ -1,0 +1,45 @@
+import { findSessionIdByProviderIds } from "~/models/checkout.server";
+import { markWebhookProcessed, recordWebhookEvent } from "~/models/webhook-event.server";
+import { fulfil } from "~/services/fulfillment.server";
+import { paymentProvider, type ProviderName } from "~/services/payments/index.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Verifies a provider's webhook, records it in the inbox once, and settles the
+ * checkout it is about. A repeat of a handled event changes nothing.
+ */
+export async function receiveWebhook(providerName: ProviderName, rawBody: string, headers: Headers): Promise<WebhookAnswer> {
+  const parsed = await paymentProvider(providerName).parseWebhook(rawBody, headers);
+  if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
+
+  const inbox = await recordWebhookEvent({
+    provider: providerName,
+    eventId: parsed.eventId,
+    eventType: parsed.eventType,
+    payload: parsed.payload,
+  });
+  if (inbox.alreadyProcessed) return { status: 200, body: { received: true, duplicate: true } };
+
+  try {
+    let settled: string | null = null;
+    if (parsed.subject) {
+      const { sessionId, reference, paymentId, outcome } = parsed.subject;
+      const target =
+        sessionId && UUID.test(sessionId) ? sessionId : await findSessionIdByProviderIds({ reference, paymentId });
+      if (target) settled = (await fulfil(target, outcome))?.status ?? null;
+    }
+    await markWebhookProcessed(inbox.id);
+    return { status: 200, body: { received: true, status: settled } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await markWebhookProcessed(inbox.id, message).catch(() => {});
+    console.error(JSON.stringify({ event: "webhook_failed", provider: providerName, eventId: parsed.eventId, message }));
+    return { status: 500, body: { error: "The event could not be processed; it will be retried." } };
+  }
+}

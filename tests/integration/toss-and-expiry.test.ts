@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { action as apiCheckout } from "~/routes/api.cart.checkout";
+import { action as cartAction } from "~/routes/cart";
+import { loader as failLoader } from "~/routes/checkout.$sessionId.fail";
+import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
+import { action as tossWebhook } from "~/routes/webhooks.toss";
+import { expireStaleSessions } from "~/services/expiry.server";
+import { prepareDatabase, releaseDatabase } from "../support/database";
+import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { respond, type Visitor } from "../support/requests";
+import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
+
+let world: PaymentWorld;
+beforeAll(async () => {
+  world = await startPaymentWorld();
+  await prepareDatabase();
+});
+afterAll(async () => {
+  await world.close();
+  await releaseDatabase();
+});
+
+async function startKrwCheckout(n = 3) {
+  const buyer = await createUser();
+  const products = await createProducts(n, { currency: "KRW", price: 12000 });
+  const visitor = await visitorFor(buyer);
+  const response = await respond(() =>
+    cartAction({ request: visitor.post("/cart", { intent: "checkout", items: itemsOf(products) }), params: {}, context: {} }),
+  );
+  expect(response.status).toBe(303);
+  const session = await db().checkoutSession.findFirstOrThrow({ where: { buyerId: buyer.id }, include: { payment: true, orders: true } });
+  return { buyer, products, visitor, session, orderId: session.payment!.providerReference! };
+}
+
+async function returnTo(visitor: Visitor, sessionId: string, redirectUrl: string) {
+  const url = new URL(redirectUrl);
+  return respond(() =>
+    successLoader({ request: visitor.get(`${url.pathname}${url.search}`), params: { sessionId }, context: {} }),
+  );
+}
+
+async function postTossWebhook(body: unknown) {
+  const request = new Request("http://localhost/webhooks/toss", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json" },
+  });
+  return respond(() => tossWebhook({ request, params: {}, context: {} }));
+}
+
+describe("TossPayments", () => {
+  it("confirms on the success return and settles every order", async () => {
+    const { buyer, visitor, session, orderId } = await startKrwCheckout();
+    await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "toss", target: orderId });
+    const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/approve`);
+    const page = await returnTo(visitor, session.id, body.redirectUrl);
+    expect((await page.json()).checkout.status).toBe("PAID");
+    expect(await rowCounts(buyer.id)).toMatchObject({ sessions: 1, orders: 3, entitlements: 3 });
+  });
+
+  it("refuses a success return whose amount was tampered with: FAILED, never confirmed", async () => {
+    const { buyer, visitor, session, orderId } = await startKrwCheckout();
+    const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/approve`);
+    const tampered = new URL(body.redirectUrl);
+    tampered.searchParams.set("amount", "100");
+    const page = await returnTo(visitor, session.id, tampered.toString());
+    const { checkout } = await page.json();
+    expect(checkout.status).toBe("FAILED");
+    expect(checkout.failureMessage).toBe(
+      `The payment window reported 100 won, but this order is ${session.total} won; it was not confirmed.`,
+    );
+    expect((await rowCounts(buyer.id)).entitlements).toBe(0);
+    const deliveries = await world.control<{ data: Array<{ eventType: string }> }>("GET", `/_sandbox/deliveries?provider=toss&target=${orderId}`);
+    expect(deliveries.body.data.map((d) => d.eventType)).not.toContain("PAYMENT_STATUS_CHANGED:DONE");
+  });
+
+  it("records the window's failure with the provider's message", async () => {
+    const { visitor, session, orderId } = await startKrwCheckout(1);
+    const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/decline`);
+    const url = new URL(body.redirectUrl);
+    const response = await respond(() =>
+      failLoader({ request: visitor.get(`${url.pathname}${url.search}`), params: { sessionId: session.id }, context: {} }),
+    );
+    expect(response.status).toBe(303);
+    const after = await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect(after).toMatchObject({ status: "FAILED", failureCode: "REJECT_CARD_COMPANY" });
+    expect(after.failureMessage).toBe(url.searchParams.get("message"));
+  });
+
+  it("settles from a webhook by re-fetching the payment, ignoring the payload's claims", async () => {
+    const { buyer, visitor, session, orderId } = await startKrwCheckout();
+    const { body } = await world.control<{ redirectUrl: string; payment: { paymentKey: string } }>(
+      "POST",
+      `/_sandbox/toss/payments/${orderId}/approve`,
+    );
+    // A forged "DONE" before anyone confirmed: the API still says IN_PROGRESS, so nothing settles.
+    const forged = await postTossWebhook({
+      eventType: "PAYMENT_STATUS_CHANGED",
+      createdAt: "2026-11-26T10:00:00.000",
+      data: { paymentKey: body.payment.paymentKey, orderId, status: "DONE", totalAmount: 36000 },
+    });
+    expect(forged.status).toBe(200);
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("PENDING");
+
+    await returnTo(visitor, session.id, body.redirectUrl);
+    await world.webhooksSettled();
+    expect(await rowCounts(buyer.id)).toMatchObject({ entitlements: 3 });
+  });
+
+  it("answers a webhook for an unknown paymentKey with 200 and records it", async () => {
+    const before = await db().webhookEvent.count({ where: { provider: "TOSS" } });
+    const answer = await postTossWebhook({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: "no-such-payment-key" } });
+    expect(answer.status).toBe(200);
+    expect(await db().webhookEvent.count({ where: { provider: "TOSS" } })).toBe(before + 1);
+  });
+
+  it("refuses a webhook that is not a payment event with 400", async () => {
+    expect((await postTossWebhook({ hello: "world" })).status).toBe(400);
+  });
+});
+
+describe("expiry", () => {
+  it("moves a stale PENDING checkout and its orders and payment to EXPIRED, once", async () => {
+    const { session } = await startKrwCheckout(2);
+    await db().checkoutSession.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    const [first, second] = await Promise.all([expireStaleSessions(), expireStaleSessions()]);
+    expect(first + second).toBeGreaterThanOrEqual(1);
+    const after = await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id }, include: { orders: true, payment: true } });
+    expect(after.status).toBe("EXPIRED");
+    expect(after.orders.every((o) => o.status === "EXPIRED")).toBe(true);
+    expect(after.payment?.status).toBe("EXPIRED");
+    expect(await expireStaleSessions()).toBe(0);
+  });
+
+  it("leaves an unexpired checkout alone", async () => {
+    const { session } = await startKrwCheckout(1);
+    await expireStaleSessions();
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("PENDING");
+  });
+});
+
+describe("/api/cart/checkout", () => {
+  it("answers JSON with the session and the provider's URL, through the same service", async () => {
+    const buyer = await createUser();
+    const products = await createProducts(2);
+    const visitor = await visitorFor(buyer);
+    const base = visitor.get("/api/cart/checkout");
+    const request = new Request(base.url, {
+      method: "POST",
+      headers: { Cookie: base.headers.get("Cookie") ?? "", "Content-Type": "application/json" },
+      body: JSON.stringify({ items: JSON.parse(itemsOf(products)) }),
+    });
+    const response = await respond(() => apiCheckout({ request, params: {}, context: {} }));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.redirectUrl).toMatch(/\/c\/pay\/cs_test_/);
+    expect(await db().checkoutSession.findUnique({ where: { id: body.sessionId } })).toMatchObject({ buyerId: buyer.id });
+  });
+
+  it("refuses a form post (415) and a visitor without a session (401)", async () => {
+    const asForm = new Request("http://localhost/api/cart/checkout", { method: "POST", body: new URLSearchParams({ items: "[]" }) });
+    expect((await respond(() => apiCheckout({ request: asForm, params: {}, context: {} }))).status).toBe(415);
+    const anonymous = new Request("http://localhost/api/cart/checkout", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect((await respond(() => apiCheckout({ request: anonymous, params: {}, context: {} }))).status).toBe(401);
+  });
+});
