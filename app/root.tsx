@@ -53,6 +53,7 @@ function SiteHeader({ user }: { user: RootData["user"] | null }) {
         <CartLink />
         {user ? (
           <>
+            <NavLink to="/account/purchases">Library</NavLink>
             <span className="muted">{user.displayName}</span>
             <Form method="post" action="/logout" className="inline-form">
               <AuthenticityTokenInput />

@@ -1,55 +1,179 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { json, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { providerName } from "~/components/format";
 import { Price } from "~/components/Price";
 import { requireUser } from "~/services/auth.server";
+import { cartWithout } from "~/services/cart.server";
+import { formatFileSize } from "~/services/files";
 import { settleFromReturn } from "~/services/fulfillment.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
+
+const POLL_SECONDS = 2;
+const POLL_FOR_MS = 120_000;
 
 export const meta: MetaFunction = () => [{ title: "Your purchase · AI Marketplace" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   let checkout = await requireOwnCheckout(params.sessionId, user.id);
+  const url = new URL(request.url);
   if (checkout.status === "PENDING" || checkout.status === "EXPIRED") {
-    const settled = await settleFromReturn(checkout.id, new URL(request.url).searchParams);
+    const settled = await settleFromReturn(checkout.id, url.searchParams);
     if (settled && settled.status !== checkout.status) checkout = await requireOwnCheckout(checkout.id, user.id);
   }
-  return json({ checkout });
+
+  if (checkout.status === "PAID") {
+    // Exactly the purchased products leave the cart; anything added meanwhile stays.
+    const cleared = await cartWithout(request, checkout.orders.map((order) => order.product.id));
+    if (cleared) return redirect(`/checkout/${checkout.id}/success`, { status: 303, headers: { "Set-Cookie": cleared } });
+  }
+
+  const waitingSince = Number(url.searchParams.get("t")) || Date.now();
+  const polling = checkout.status === "PENDING" && Date.now() - waitingSince < POLL_FOR_MS;
+  url.searchParams.set("t", String(waitingSince));
+  return json(
+    { checkout, polling, refreshUrl: `${url.pathname}${url.search}` },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 }
 
-const HEADINGS: Record<string, string> = {
-  PAID: "Thank you: your purchase is complete",
-  PENDING: "Processing your payment…",
-  FAILED: "The payment did not go through",
-  EXPIRED: "This checkout expired",
-  CANCELED: "This checkout was canceled",
-  REFUNDED: "This purchase was refunded",
+function usePolling(active: boolean): boolean {
+  const revalidator = useRevalidator();
+  const [gaveUp, setGaveUp] = useState(false);
+  useEffect(() => {
+    if (!active) return;
+    const startedAt = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - startedAt > POLL_FOR_MS) {
+        setGaveUp(true);
+        clearInterval(timer);
+      } else if (revalidator.state === "idle") {
+        revalidator.revalidate();
+      }
+    }, POLL_SECONDS * 1000);
+    return () => clearInterval(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [active]);
+  return gaveUp;
+}
+
+type Checkout = ReturnType<typeof useLoaderData<typeof loader>>["checkout"];
+
+function Orders({ checkout, withFiles }: { checkout: Checkout; withFiles: boolean }) {
+  return (
+    <ul className="cart-lines">
+      {checkout.orders.map((order) => (
+        <li key={order.id} className="cart-line" data-testid="order-line">
+          <div>
+            <strong>{order.product.title}</strong>
+            <div className="muted">by {order.product.seller.displayName}</div>
+            {withFiles ? (
+              <ul className="files" aria-label={`Files of ${order.product.title}`}>
+                {order.product.files.map((file) => (
+                  <li key={file.id}>
+                    <a href={`/downloads/${order.id}/${file.id}`} download>
+                      {file.filename}
+                    </a>{" "}
+                    <span className="muted">({formatFileSize(file.sizeBytes)})</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+          <div>
+            <Price amount={order.amount} currency={order.currency} />
+            <div data-testid="order-status" className="muted">
+              {order.status}
+            </div>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Total({ checkout }: { checkout: Checkout }) {
+  return (
+    <p className="subtotal">
+      <span>Total</span>
+      <Price amount={checkout.total} currency={checkout.currency} />
+    </p>
+  );
+}
+
+const ENDED: Record<string, { heading: string; body: string }> = {
+  FAILED: { heading: "The payment did not go through", body: "Nothing was charged." },
+  EXPIRED: { heading: "This checkout expired", body: "It was not paid in time, and nothing was charged." },
+  CANCELED: { heading: "This checkout was canceled", body: "Nothing was charged." },
+  REFUNDED: { heading: "This purchase was refunded", body: "The payment was returned, and the files are no longer available." },
 };
 
 export default function CheckoutResult() {
-  const { checkout } = useLoaderData<typeof loader>();
+  const { checkout, polling, refreshUrl } = useLoaderData<typeof loader>();
+  const gaveUp = usePolling(polling);
+
+  if (checkout.status === "PAID") {
+    return (
+      <section data-testid="checkout-result" data-status="PAID">
+        <h1>Thank you: your purchase is complete</h1>
+        <p>
+          Paid with {providerName(checkout.provider)}
+          {checkout.payment?.providerReference ? (
+            <>
+              {" "}
+              (reference <code>{checkout.payment.providerReference}</code>)
+            </>
+          ) : null}
+          . Receipt <strong data-testid="receipt-number">{checkout.receiptNumber}</strong>.
+        </p>
+        <Orders checkout={checkout} withFiles />
+        <Total checkout={checkout} />
+        <p className="product-actions">
+          <Link to={`/checkout/${checkout.id}/receipt`}>View receipt</Link>
+          <Link to="/account/purchases">Your library</Link>
+        </p>
+      </section>
+    );
+  }
+
+  if (checkout.status === "PENDING") {
+    const waiting = polling && !gaveUp;
+    return (
+      <section data-testid="checkout-result" data-status="PENDING">
+        {waiting ? (
+          <noscript>
+            <meta httpEquiv="refresh" content={`${POLL_SECONDS};url=${refreshUrl}`} />
+          </noscript>
+        ) : null}
+        <h1>Processing your payment…</h1>
+        {waiting ? (
+          <p role="status">Your payment is being confirmed. This page updates by itself; there is no need to pay again.</p>
+        ) : (
+          <p role="status">
+            Confirmation is taking longer than usual. Your purchase will appear in{" "}
+            <Link to="/account/purchases">your library</Link> as soon as the payment is confirmed.
+          </p>
+        )}
+        <Orders checkout={checkout} withFiles={false} />
+        <Total checkout={checkout} />
+      </section>
+    );
+  }
+
+  const ended = ENDED[checkout.status];
+  const mismatch = checkout.failureCode === "AMOUNT_MISMATCH";
   return (
     <section data-testid="checkout-result" data-status={checkout.status}>
-      <h1>{HEADINGS[checkout.status]}</h1>
+      <h1>{ended.heading}</h1>
       {checkout.failureMessage ? <p className="alert">{checkout.failureMessage}</p> : null}
-      <ul className="cart-lines">
-        {checkout.orders.map((order) => (
-          <li key={order.id} className="cart-line" data-testid="order-line">
-            <div>
-              {order.product.title}
-              <div className="muted">by {order.product.seller.displayName}</div>
-            </div>
-            <div>
-              <Price amount={order.amount} currency={order.currency} />
-              <div data-testid="order-status">{order.status}</div>
-            </div>
-          </li>
-        ))}
-      </ul>
-      <p className="subtotal">
-        <span>Total</span>
-        <Price amount={checkout.total} currency={checkout.currency} />
+      <p>
+        {mismatch
+          ? "The amount the payment provider reported did not match this order, so it was held for review. If you were charged, the payment will be refunded."
+          : ended.body}
       </p>
+      <Orders checkout={checkout} withFiles={false} />
+      <Total checkout={checkout} />
       <p>
         <Link to="/cart">Back to your cart</Link>
       </p>

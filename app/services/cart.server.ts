@@ -94,3 +94,10 @@ export async function addToCart(ids: readonly string[], productId: string): Prom
 export function removeFromCart(ids: readonly string[], productId: string): CartChange {
   return { ok: true, ids: ids.filter((id) => id !== productId), message: "Removed from your cart." };
 }
+
+/** A Set-Cookie header that takes `purchased` out of the request's cart, or null when none is in it. */
+export async function cartWithout(request: Request, purchased: readonly string[]): Promise<string | null> {
+  const ids = await readCartIds(request);
+  const remaining = ids.filter((id) => !purchased.includes(id));
+  return remaining.length === ids.length ? null : cartCookieHeader(remaining);
+}

@@ -36,3 +36,15 @@ export async function addFromCatalog(page: Page, title: string, javaScriptEnable
   if (!javaScriptEnabled) await expect(page.getByRole("status").filter({ hasText: `Added ${title} to your cart.` })).toBeVisible();
   await expect(page.getByTestId("cart-count")).toHaveText(String(count + 1));
 }
+
+export const SANDBOX_URL = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? 4110}`;
+
+/** Sets a fault in the e2e payment sandbox (see sandbox/README.md). */
+export async function sandboxFault(fault: Record<string, unknown>) {
+  const response = await fetch(`${SANDBOX_URL}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  expect(response.ok).toBe(true);
+}

@@ -1,0 +1,17 @@
+// Dates are shown in UTC so the server's HTML and the browser's render agree.
+const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+export function formatDateTime(value: string | Date): string {
+  return `${dateTime.format(new Date(value))} UTC`;
+}
+
+export function formatDate(value: string | Date): string {
+  return dateOnly.format(new Date(value));
+}
+
+const PROVIDER_NAMES: Record<string, string> = { STRIPE: "Stripe", TOSS: "TossPayments" };
+
+export function providerName(provider: string): string {
+  return PROVIDER_NAMES[provider] ?? provider;
+}

@@ -1,0 +1,59 @@
+import { db } from "~/db.server";
+
+/** The file, if `fileId` belongs to the product of `orderId` and the order is the buyer's. */
+export async function findOrderFile(orderId: string, fileId: string, buyerId: string) {
+  const order = await db().order.findFirst({
+    where: { id: orderId, buyerId },
+    select: {
+      status: true,
+      product: {
+        select: {
+          files: {
+            where: { id: fileId },
+            select: { filename: true, contentType: true, sizeBytes: true, storageKey: true },
+          },
+        },
+      },
+    },
+  });
+  if (!order) return null;
+  const [file] = order.product.files;
+  return file ? { orderStatus: order.status, file } : null;
+}
+
+/** Every product the user owns (access not revoked), newest first, with its files and the order that granted it. */
+export async function listOwnedProducts(userId: string) {
+  return db().entitlement.findMany({
+    where: { userId, revokedAt: null },
+    orderBy: { grantedAt: "desc" },
+    select: {
+      grantedAt: true,
+      order: { select: { id: true, checkoutSessionId: true, paidAt: true } },
+      product: {
+        select: {
+          id: true,
+          title: true,
+          seller: { select: { displayName: true } },
+          files: { select: { id: true, filename: true, sizeBytes: true }, orderBy: { filename: "asc" } },
+        },
+      },
+    },
+  });
+}
+
+export async function listCheckoutSessions(buyerId: string, take = 50) {
+  return db().checkoutSession.findMany({
+    where: { buyerId },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: {
+      id: true,
+      status: true,
+      total: true,
+      currency: true,
+      createdAt: true,
+      receiptNumber: true,
+      _count: { select: { orders: true } },
+    },
+  });
+}

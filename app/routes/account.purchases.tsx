@@ -1,0 +1,94 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatDate, formatDateTime } from "~/components/format";
+import { Price } from "~/components/Price";
+import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.server";
+import { requireUser } from "~/services/auth.server";
+import { formatFileSize } from "~/services/files";
+
+export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplace" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const [owned, sessions] = await Promise.all([listOwnedProducts(user.id), listCheckoutSessions(user.id)]);
+  return json({ owned, sessions }, { headers: { "Cache-Control": "private, no-store" } });
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  PAID: "Paid",
+  PENDING: "Awaiting payment",
+  FAILED: "Failed, nothing charged",
+  EXPIRED: "Expired, nothing charged",
+  CANCELED: "Canceled, nothing charged",
+  REFUNDED: "Refunded",
+};
+
+export default function Purchases() {
+  const { owned, sessions } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Your library</h1>
+      {owned.length === 0 ? (
+        <p>
+          You have not bought anything yet. <Link to="/">Browse the catalog</Link>
+        </p>
+      ) : (
+        <ul className="cart-lines" aria-label="Products you own">
+          {owned.map(({ product, order, grantedAt }) => (
+            <li key={product.id} className="cart-line" data-testid="owned-product">
+              <div>
+                <strong>{product.title}</strong>
+                <div className="muted">
+                  by {product.seller.displayName} · bought {formatDate(order.paidAt ?? grantedAt)}
+                </div>
+                <ul className="files">
+                  {product.files.map((file) => (
+                    <li key={file.id}>
+                      <a href={`/downloads/${order.id}/${file.id}`} download>
+                        {file.filename}
+                      </a>{" "}
+                      <span className="muted">({formatFileSize(file.sizeBytes)})</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+              <div className="product-actions">
+                <Link to={`/checkout/${order.checkoutSessionId}/success`}>Order</Link>
+                <Link to={`/checkout/${order.checkoutSessionId}/receipt`}>Receipt</Link>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Past checkouts</h2>
+      {sessions.length === 0 ? (
+        <p className="muted">No checkouts yet.</p>
+      ) : (
+        <table className="sessions">
+          <thead>
+            <tr>
+              <th>Started</th>
+              <th>Products</th>
+              <th>Total</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((session) => (
+              <tr key={session.id} data-testid="past-checkout">
+                <td>
+                  <Link to={`/checkout/${session.id}/success`}>{formatDateTime(session.createdAt)}</Link>
+                </td>
+                <td>{session._count.orders}</td>
+                <td>
+                  <Price amount={session.total} currency={session.currency} />
+                </td>
+                <td>{STATUS_WORDS[session.status] ?? session.status}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatDateTime, providerName } from "~/components/format";
+import { formatMoney } from "~/services/money";
+import { requireUser } from "~/services/auth.server";
+import { requireOwnCheckout } from "~/services/purchase.server";
+import receiptStyles from "~/styles/receipt.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: receiptStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.checkout.receiptNumber ? `Receipt ${data.checkout.receiptNumber} · AI Marketplace` : "Receipt · AI Marketplace" },
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const checkout = await requireOwnCheckout(params.sessionId, user.id);
+  return json({ checkout }, { headers: { "Cache-Control": "private, no-store" } });
+}
+
+export default function Receipt() {
+  const { checkout } = useLoaderData<typeof loader>();
+  if (!checkout.receiptNumber || !checkout.paidAt) {
+    return (
+      <section className="receipt">
+        <h1>No receipt yet</h1>
+        <p>A receipt is issued when the payment is confirmed.</p>
+        <p>
+          <Link to={`/checkout/${checkout.id}/success`}>See the checkout</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <article className="receipt" aria-labelledby="receipt-title">
+      <h1 id="receipt-title">Receipt {checkout.receiptNumber}</h1>
+      <dl>
+        <dt>Sold by</dt>
+        <dd>AI Marketplace, on behalf of the sellers below</dd>
+        <dt>Billed to</dt>
+        <dd>
+          {checkout.buyer.displayName} &lt;{checkout.buyer.email}&gt;
+        </dd>
+        <dt>Date paid</dt>
+        <dd>{formatDateTime(checkout.paidAt)}</dd>
+        <dt>Paid with</dt>
+        <dd>
+          {providerName(checkout.provider)}, reference <code>{checkout.payment?.providerReference}</code>
+        </dd>
+        {checkout.status === "REFUNDED" ? (
+          <>
+            <dt>Status</dt>
+            <dd>Refunded</dd>
+          </>
+        ) : null}
+      </dl>
+      <table>
+        <thead>
+          <tr>
+            <th>Product</th>
+            <th>Seller</th>
+            <th className="amount">Amount</th>
+          </tr>
+        </thead>
+        <tbody>
+          {checkout.orders.map((order) => (
+            <tr key={order.id} data-testid="receipt-line">
+              <td>{order.product.title}</td>
+              <td>{order.product.seller.displayName}</td>
+              <td className="amount">{formatMoney(order.amount, order.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th colSpan={2}>Total ({checkout.currency})</th>
+            <td className="amount" data-testid="receipt-total">
+              <strong>{formatMoney(checkout.total, checkout.currency)}</strong>
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      <p className="no-print">
+        <button type="button" className="button" onClick={() => window.print()}>
+          Print
+        </button>{" "}
+        <Link to="/account/purchases">Your library</Link>
+      </p>
+    </article>
+  );
+}
