@@ -16,7 +16,7 @@ export interface NewCheckout {
   provider: Provider;
   quoteHash: string;
   expiresAt: Date;
-  lines: Array<{ productId: string; amount: number }>;
+  lines: Array<{ productId: string; title: string; amount: number }>;
   /** Given the new session's id, the provider reference we choose ourselves (or null). */
   reference: (sessionId: string) => string | null;
 }
@@ -34,13 +34,30 @@ const checkoutWithLines = {
   payment: { select: { providerReference: true, providerPaymentId: true } },
 } as const;
 
+export interface OpenedCheckout {
+  id: string;
+  buyerId: string;
+  currency: Currency;
+  total: number;
+  provider: Provider;
+  status: SessionStatus;
+  expiresAt: Date;
+  checkoutUrl: string | null;
+  orders: Array<{ id: string; productId: string; amount: number; product: { title: string } }>;
+  payment: { providerReference: string | null; providerPaymentId: string | null } | null;
+}
+
 /**
  * The buyer's open checkout for this exact quote, or a new one (session, one
  * order per product, one payment) written in one transaction. A transaction
  * advisory lock on (buyer, quote) makes concurrent identical posts queue here,
  * so they all end in the same session.
+ *
+ * A new checkout is one INSERT statement whatever the number of products
+ * (the orders come from arrays), and is answered from what was written
+ * instead of being read back.
  */
-export async function openCheckoutSession(checkout: NewCheckout) {
+export async function openCheckoutSession(checkout: NewCheckout): Promise<{ session: OpenedCheckout; created: boolean }> {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${checkout.buyerId}:${checkout.quoteHash}`}, 0))`;
     const existing = await tx.checkoutSession.findFirst({
@@ -56,54 +73,52 @@ export async function openCheckoutSession(checkout: NewCheckout) {
     if (existing) return { session: existing, created: false };
 
     const id = randomUUID();
-    await tx.checkoutSession.create({
-      data: {
-        id,
-        buyerId: checkout.buyerId,
-        currency: checkout.currency,
-        total: checkout.total,
-        provider: checkout.provider,
-        quoteHash: checkout.quoteHash,
-        expiresAt: checkout.expiresAt,
-        orders: {
-          createMany: {
-            data: checkout.lines.map((line) => ({
-              productId: line.productId,
-              buyerId: checkout.buyerId,
-              amount: line.amount,
-              currency: checkout.currency,
-            })),
-          },
-        },
-        payment: {
-          create: {
-            provider: checkout.provider,
-            providerReference: checkout.reference(id),
-            amount: checkout.total,
-            currency: checkout.currency,
-          },
-        },
-      },
-      select: { id: true },
-    });
-    const session = await tx.checkoutSession.findUniqueOrThrow({ where: { id }, select: checkoutWithLines });
+    const orders = checkout.lines.map((line) => ({ id: randomUUID(), productId: line.productId, amount: line.amount, product: { title: line.title } }));
+    const reference = checkout.reference(id);
+    await tx.$executeRaw`
+      WITH session AS (
+        INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, status, quote_hash, expires_at)
+        VALUES (${id}::uuid, ${checkout.buyerId}::uuid, ${checkout.currency}::"Currency", ${checkout.total},
+                ${checkout.provider}::"PaymentProvider", 'PENDING', ${checkout.quoteHash}, ${checkout.expiresAt})
+        RETURNING id
+      ), lines AS (
+        INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency, status)
+        SELECT line.id, session.id, line.product_id, ${checkout.buyerId}::uuid, line.amount, ${checkout.currency}::"Currency", 'PENDING'
+          FROM session,
+               unnest(${orders.map((order) => order.id)}::uuid[], ${orders.map((order) => order.productId)}::uuid[],
+                      ${orders.map((order) => order.amount)}::int[]) AS line(id, product_id, amount)
+      )
+      INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency, status)
+      SELECT session.id, ${checkout.provider}::"PaymentProvider", ${reference}, ${checkout.total}, ${checkout.currency}::"Currency", 'PENDING'
+        FROM session`;
+    const session: OpenedCheckout = {
+      id,
+      buyerId: checkout.buyerId,
+      currency: checkout.currency,
+      total: checkout.total,
+      provider: checkout.provider,
+      status: "PENDING",
+      expiresAt: checkout.expiresAt,
+      checkoutUrl: null,
+      orders,
+      payment: { providerReference: reference, providerPaymentId: null },
+    };
     return { session, created: true };
   });
 }
-
-export type OpenedCheckout = Awaited<ReturnType<typeof openCheckoutSession>>["session"];
 
 export async function recordProviderCheckout(
   sessionId: string,
   { reference, paymentId, redirectUrl }: { reference: string; paymentId: string | null; redirectUrl: string },
 ) {
-  await db().checkoutSession.update({
-    where: { id: sessionId },
-    data: {
-      checkoutUrl: redirectUrl,
-      payment: { update: { providerReference: reference, ...(paymentId ? { providerPaymentId: paymentId } : {}) } },
-    },
-  });
+  // One statement for both rows: the payment changes only if the session exists.
+  await db().$executeRaw`
+    WITH session AS (
+      UPDATE checkout_sessions SET checkout_url = ${redirectUrl}, updated_at = now() WHERE id = ${sessionId}::uuid RETURNING id
+    )
+    UPDATE payments
+       SET provider_reference = ${reference}, provider_payment_id = COALESCE(${paymentId || null}, provider_payment_id), updated_at = now()
+     WHERE checkout_session_id IN (SELECT id FROM session)`;
 }
 
 /** Marks a PENDING checkout, its orders and payment as ended; returns whether it moved. */
@@ -168,33 +183,38 @@ export async function withLockedCheckout<T>(sessionId: string, work: (ledger: Ch
     const ledger: CheckoutLedger = {
       checkout: row,
       async markPaid({ paymentId, reference }) {
-        // One statement per table whatever the number of products.
+        // One statement whatever the number of products: session, orders and
+        // payment PAID, access granted, download counts + 1. Products are
+        // locked in id order first, so settlements of overlapping carts queue
+        // instead of deadlocking; access is granted in product order for the
+        // same reason.
         await tx.$executeRaw`
-          UPDATE checkout_sessions
-             SET status = 'PAID', paid_at = now(), updated_at = now(), failure_code = NULL, failure_message = NULL,
-                 receipt_number = COALESCE(receipt_number,
-                   'R-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('receipt_number_seq')::text, 6, '0'))
-           WHERE id = ${sessionId}::uuid`;
-        await tx.order.updateMany({ where: { checkoutSessionId: sessionId }, data: { status: "PAID", paidAt: new Date() } });
-        await tx.payment.update({
-          where: { checkoutSessionId: sessionId },
-          data: {
-            status: "SUCCEEDED",
-            providerPaymentId: paymentId,
-            providerReference: reference,
-            failureCode: null,
-            failureMessage: null,
-          },
-        });
-        await tx.$executeRaw`
-          INSERT INTO entitlements (user_id, product_id, order_id)
-          SELECT buyer_id, product_id, id FROM orders WHERE checkout_session_id = ${sessionId}::uuid
-          ON CONFLICT (user_id, product_id) DO UPDATE
-             SET order_id = EXCLUDED.order_id, revoked_at = NULL, granted_at = now()
-           WHERE entitlements.revoked_at IS NOT NULL`;
-        await tx.$executeRaw`
+          WITH paid_orders AS (
+            UPDATE orders SET status = 'PAID', paid_at = now(), updated_at = now()
+             WHERE checkout_session_id = ${sessionId}::uuid
+            RETURNING id, buyer_id, product_id
+          ), counted AS (
+            SELECT id FROM products WHERE id IN (SELECT product_id FROM paid_orders) ORDER BY id FOR UPDATE
+          ), paid_session AS (
+            UPDATE checkout_sessions
+               SET status = 'PAID', paid_at = now(), updated_at = now(), failure_code = NULL, failure_message = NULL,
+                   receipt_number = COALESCE(receipt_number,
+                     'R-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('receipt_number_seq')::text, 6, '0'))
+             WHERE id = ${sessionId}::uuid
+          ), paid_payment AS (
+            UPDATE payments
+               SET status = 'SUCCEEDED', provider_payment_id = ${paymentId}, provider_reference = ${reference},
+                   failure_code = NULL, failure_message = NULL, updated_at = now()
+             WHERE checkout_session_id = ${sessionId}::uuid
+          ), granted AS (
+            INSERT INTO entitlements (user_id, product_id, order_id)
+            SELECT buyer_id, product_id, id FROM paid_orders ORDER BY product_id
+            ON CONFLICT (user_id, product_id) DO UPDATE
+               SET order_id = EXCLUDED.order_id, revoked_at = NULL, granted_at = now()
+             WHERE entitlements.revoked_at IS NOT NULL
+          )
           UPDATE products SET download_count = download_count + 1, updated_at = now()
-           WHERE id IN (SELECT product_id FROM orders WHERE checkout_session_id = ${sessionId}::uuid)`;
+            FROM counted WHERE products.id = counted.id`;
       },
       async markEnded(status, failure) {
         await endCheckoutInTx(tx, sessionId, status, failure, [row.status]);

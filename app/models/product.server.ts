@@ -58,3 +58,25 @@ export async function findProductsByIds(ids: readonly string[]) {
     },
   });
 }
+
+export interface QuotedProduct {
+  id: string;
+  title: string;
+  price: number;
+  currency: "USD" | "KRW";
+  published: boolean;
+  sellerId: string;
+  /** The buyer already has access (a grant not revoked). */
+  owned: boolean;
+}
+
+/** The products behind a cart's ids, whatever their state, each with whether `buyerId` owns it: one query. */
+export async function findProductsForBuyer(buyerId: string, ids: readonly string[]): Promise<QuotedProduct[]> {
+  if (ids.length === 0) return [];
+  return db().$queryRaw<QuotedProduct[]>`
+    SELECT p.id, p.title, p.price, p.currency::text AS currency, p.published, p.seller_id AS "sellerId",
+           EXISTS (SELECT 1 FROM entitlements e
+                    WHERE e.user_id = ${buyerId}::uuid AND e.product_id = p.id AND e.revoked_at IS NULL) AS owned
+      FROM products p
+     WHERE p.id = ANY(${[...ids]}::uuid[])`;
+}

@@ -1,5 +1,4 @@
 import { db } from "~/db.server";
-import type { Prisma } from "~/generated/prisma/client";
 
 type Provider = "STRIPE" | "TOSS";
 
@@ -19,6 +18,7 @@ export async function recordWebhookEvent(event: { provider: Provider; eventId: s
 }
 
 export async function markWebhookProcessed(id: string, error: string | null = null) {
-  const data: Prisma.WebhookEventUpdateInput = error ? { error } : { processedAt: new Date(), error: null };
-  await db().webhookEvent.update({ where: { id }, data });
+  // Returns nothing: the inbox row carries the whole payload, which nobody needs back here.
+  if (error) await db().$executeRaw`UPDATE webhook_events SET error = ${error} WHERE id = ${id}::uuid`;
+  else await db().$executeRaw`UPDATE webhook_events SET processed_at = now(), error = NULL WHERE id = ${id}::uuid`;
 }

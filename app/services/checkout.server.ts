@@ -27,20 +27,23 @@ export async function startCheckout(user: PublicUser, items: readonly CheckoutIt
     provider: quote.provider,
     quoteHash: quote.hash,
     expiresAt: new Date(Date.now() + env().CHECKOUT_TTL_MINUTES * 60_000),
-    lines: quote.lines.map((line) => ({ productId: line.productId, amount: line.amount })),
+    lines: quote.lines.map((line) => ({ productId: line.productId, title: line.title, amount: line.amount })),
     reference: (sessionId) => referenceChosenByUs(quote.provider, sessionId),
   });
   if (session.checkoutUrl) return { ok: true, sessionId: session.id, redirectUrl: session.checkoutUrl, reused: true };
 
   // The provider call carries an idempotency key derived from the session, so a
-  // concurrent post for the same session gets the same provider checkout.
+  // concurrent post for the same session gets the same provider checkout. The
+  // key holds only if every such call sends the same parameters: the orders of
+  // one session share a created_at, so their order is made canonical here.
   const provider = paymentProvider(session.provider);
+  const orders = [...session.orders].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
   const result = await provider.createCheckout({
     sessionId: session.id,
     buyer: { id: user.id, email: user.email, displayName: user.displayName },
     currency: session.currency,
     total: session.total,
-    lines: session.orders.map((order) => ({
+    lines: orders.map((order) => ({
       orderId: order.id,
       productId: order.productId,
       title: order.product.title,

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { findOwnedProductIds } from "~/models/entitlement.server";
-import { findProductsByIds } from "~/models/product.server";
+import { findProductsForBuyer } from "~/models/product.server";
 import type { CheckoutItemInput } from "~/services/checkout-input";
 import { formatMoney, sumMinorUnits, type CurrencyCode } from "~/services/money";
 import { PROVIDER_FOR_CURRENCY, type ProviderName } from "~/services/payments/index.server";
@@ -36,9 +35,9 @@ export async function quoteCart(buyer: { id: string }, items: readonly CheckoutI
     return { ok: false, problems: ["This payment mixes US dollars and won. Pay for each currency separately."] };
   }
 
-  const products = await findProductsByIds(unique.map((item) => item.id));
+  // One query for the products and which of them the buyer already owns.
+  const products = await findProductsForBuyer(buyer.id, unique.map((item) => item.id));
   const byId = new Map(products.map((product) => [product.id, product]));
-  const owned = await findOwnedProductIds(buyer.id, products.map((product) => product.id));
 
   const problems: string[] = [];
   const lines: QuoteLine[] = [];
@@ -52,7 +51,7 @@ export async function quoteCart(buyer: { id: string }, items: readonly CheckoutI
       problems.push(`${product.title} is your own product; sellers cannot buy their own listings.`);
       continue;
     }
-    if (owned.has(product.id)) {
+    if (product.owned) {
       problems.push(`You already own ${product.title}; it is in your library.`);
       continue;
     }

@@ -1,0 +1,133 @@
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { action as cartAction } from "~/routes/cart";
+import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
+import { action as stripeWebhook } from "~/routes/webhooks.stripe";
+import { installSqlCounter, type SqlCounter } from "../../scripts/bench/sql-counter";
+import { prepareDatabase, releaseDatabase } from "../support/database";
+import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { respond, type Visitor } from "../support/requests";
+import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
+
+// The work per checkout and per settlement must not grow with the cart: the
+// statements are counted at the database driver, BEGIN and COMMIT included.
+
+const SIZES = [1, 10, 50] as const;
+const CHECKOUT_MAX = 10;
+const SETTLEMENT_MAX = 12;
+
+let world: PaymentWorld;
+let counter: SqlCounter;
+const stripeSdk = new Stripe("sk_test_sandbox");
+
+interface Measured {
+  visitor: Visitor;
+  sessionId: string;
+  checkout: string[];
+  settlement: string[];
+  successPage: string[];
+}
+const measured = new Map<number, Measured>();
+
+async function paidEvent(reference: string) {
+  const { port } = new URL(world.sandbox.url);
+  const sandboxStripe = new Stripe("sk_test_sandbox", { host: "127.0.0.1", port: Number(port), protocol: "http" });
+  const session = await sandboxStripe.checkout.sessions.retrieve(reference);
+  const body = JSON.stringify({
+    id: `evt_count_${reference.slice(-16)}`,
+    object: "event",
+    api_version: Stripe.API_VERSION,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type: "checkout.session.completed",
+    data: { object: session },
+  });
+  const signature = stripeSdk.webhooks.generateTestHeaderString({ payload: body, secret: "whsec_sandbox" });
+  return new Request("http://localhost/webhooks/stripe", {
+    method: "POST",
+    body,
+    headers: { "Content-Type": "application/json", "Stripe-Signature": signature },
+  });
+}
+
+async function checkoutAndSettle(size: number): Promise<Measured> {
+  const buyer = await createUser();
+  const products = await createProducts(size);
+  const visitor = await visitorFor(buyer);
+  const post = visitor.post("/cart", { intent: "checkout", items: itemsOf(products) });
+
+  const { result: posted, statements: checkout } = await counter.measure(() =>
+    respond(() => cartAction({ request: post, params: {}, context: {} })),
+  );
+  expect(posted.status).toBe(303);
+  const session = await db().checkoutSession.findFirstOrThrow({ where: { buyerId: buyer.id }, include: { payment: true } });
+  const reference = session.payment!.providerReference!;
+  const paid = await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
+  expect(paid.status).toBe(200);
+
+  const event = await paidEvent(reference);
+  const { result: answered, statements: settlement } = await counter.measure(() =>
+    respond(() => stripeWebhook({ request: event, params: {}, context: {} })),
+  );
+  expect(answered.status).toBe(200);
+  expect(await db().order.count({ where: { checkoutSessionId: session.id, status: "PAID" } })).toBe(size);
+  expect(await db().entitlement.count({ where: { userId: buyer.id } })).toBe(size);
+
+  const page = visitor.get(`/checkout/${session.id}/success`);
+  const { result: shown, statements: successPage } = await counter.measure(() =>
+    respond(() => successLoader({ request: page, params: { sessionId: session.id }, context: {} })),
+  );
+  expect(shown.status).toBe(200);
+  expect((await shown.json()).checkout.orders).toHaveLength(size);
+  return { visitor, sessionId: session.id, checkout, settlement, successPage };
+}
+
+beforeAll(async () => {
+  world = await startPaymentWorld();
+  await prepareDatabase();
+  // Webhooks are posted by the test itself, so nothing runs beside a measurement.
+  await world.control("POST", "/_sandbox/config", { stripeWebhookUrl: null, tossWebhookUrl: null });
+  counter = installSqlCounter();
+  await checkoutAndSettle(2); // warms up the connection pool and Prisma's query cache
+  for (const size of SIZES) measured.set(size, await checkoutAndSettle(size));
+});
+afterAll(async () => {
+  counter?.uninstall();
+  await world.close();
+  await releaseDatabase();
+});
+
+function countsOf(pick: (m: Measured) => string[]) {
+  return SIZES.map((size) => pick(measured.get(size)!).length);
+}
+
+describe("statements per request do not grow with the cart", () => {
+  it(`a checkout post sends the same number of statements for 1, 10 and 50 products, at most ${CHECKOUT_MAX}`, () => {
+    const counts = countsOf((m) => m.checkout);
+    expect(new Set(counts).size, measured.get(50)!.checkout.join("\n")).toBe(1);
+    expect(counts[0]).toBeLessThanOrEqual(CHECKOUT_MAX);
+  });
+
+  it(`settling a checkout from its webhook sends the same number of statements for 1, 10 and 50 orders, at most ${SETTLEMENT_MAX}`, () => {
+    const counts = countsOf((m) => m.settlement);
+    expect(new Set(counts).size, measured.get(50)!.settlement.join("\n")).toBe(1);
+    expect(counts[0]).toBeLessThanOrEqual(SETTLEMENT_MAX);
+  });
+
+  it("the success page of a paid checkout reads 1 and 50 orders with the same one or two queries", () => {
+    const [one, , fifty] = countsOf((m) => m.successPage);
+    expect(one, measured.get(50)!.successPage.join("\n")).toBe(fifty);
+    expect(fifty).toBeGreaterThanOrEqual(1);
+    expect(fifty).toBeLessThanOrEqual(2);
+  });
+
+  it("a checkout post and its settlement run their writes each in one transaction", () => {
+    for (const size of SIZES) {
+      const { checkout, settlement } = measured.get(size)!;
+      expect(checkout.filter((sql) => sql === "BEGIN")).toHaveLength(1);
+      expect(settlement.filter((sql) => sql === "BEGIN")).toHaveLength(1);
+      expect(settlement.filter((sql) => sql === "COMMIT")).toHaveLength(1);
+    }
+  });
+});
