@@ -25,6 +25,8 @@ export const FaultSchema = z.discriminatedUnion("kind", [
     delta: z.number().int().default(100),
     ...common,
   }),
+  // The stand-in browser SDK script (GET /v1/sdk/payment) answers this status instead of the script.
+  z.object({ kind: z.literal("sdk_script_error"), provider: z.literal("toss").default("toss"), status: z.number().int().min(400).max(599).default(500), ...common }),
   z.object({ kind: z.literal("confirm_provider_error"), provider: z.literal("toss").default("toss"), ...common }),
   z.object({
     kind: z.literal("async_payment"),

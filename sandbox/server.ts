@@ -9,6 +9,7 @@ import { type RequestContext, Router, readBody, redirect, sendHtml, sendJson } f
 import { messagePage, stripeCheckoutPage, tossWindowPage } from "./pages.ts";
 import { StripeSandbox } from "./stripe.ts";
 import { TossSandbox } from "./toss.ts";
+import { TossSdkStandIn } from "./toss-sdk.ts";
 import { WebhookDispatcher } from "./webhooks.ts";
 
 export interface SandboxOptions {
@@ -70,6 +71,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const router = new Router();
   stripe.register(router);
   toss.register(router);
+  const tossSdk = new TossSdkStandIn(ctx, toss);
+  tossSdk.register(router);
   registerHostedPages(router, stripe, toss);
   registerControl(router, ctx, stripe, toss, {
     reset() {
@@ -79,6 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       clock.reset();
       stripe.reset();
       toss.reset();
+      tossSdk.reset();
     },
     setWebhookUrl(provider, url) {
       webhookUrls[provider] = url;

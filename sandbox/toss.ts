@@ -203,7 +203,34 @@ export class TossSandbox {
     }
     const slow = this.ctx.faults.take("create_slow", "toss", targets);
     if (slow) await sleep(slow.ms);
+    return { status: 200, body: structuredClone(this.openWindow(input)) };
+  }
 
+  /**
+   * The browser SDK's requestPayment (sandbox/toss-sdk.ts): the same checks as
+   * POST /v1/payments, then a new payment window for the order. An orderId whose
+   * earlier windows were only opened, declined or expired may open another; one
+   * that was approved (then paid or canceled) is a duplicate.
+   */
+  openWindowForSdk(request: unknown): Json {
+    const input = this.parse(CreatePayment, request);
+    if (input.amount < 100) throw fail(400, "BELOW_MINIMUM_AMOUNT");
+    if (this.orderInUse(input.orderId)) throw fail(400, "DUPLICATED_ORDER_ID");
+    return structuredClone(this.openWindow(input));
+  }
+
+  /** Some payment of this orderId was approved in its window (and maybe paid or canceled since). */
+  private orderInUse(orderId: string): boolean {
+    const settling: unknown[] = ["IN_PROGRESS", "WAITING_FOR_DEPOSIT", "DONE", "CANCELED", "PARTIAL_CANCELED"];
+    for (const record of this.payments.values()) {
+      if (record.payment.orderId !== orderId) continue;
+      this.expireIfDue(record);
+      if (settling.includes(record.payment.status)) return true;
+    }
+    return false;
+  }
+
+  private openWindow(input: z.infer<typeof CreatePayment>): Json {
     const paymentKey = `tsbx${this.ctx.clock.now().toString(36)}${randomId("", 20)}`;
     const nowMs = this.ctx.clock.now();
     const vat = Math.round((input.amount - (input.taxFreeAmount ?? 0)) / 11);
@@ -254,7 +281,7 @@ export class TossSandbox {
       approvedAtMs: null,
     });
     this.byOrderId.set(input.orderId, paymentKey);
-    return { status: 200, body: structuredClone(payment) };
+    return payment;
   }
 
   private confirm(c: RequestContext): IdempotentAnswer {
@@ -357,6 +384,10 @@ export class TossSandbox {
     const payment = record.payment;
     if (payment.status !== "READY") {
       return { ok: false, reason: "not_ready", message: `이 결제창은 더 이상 사용할 수 없습니다 (status ${String(payment.status)}).` };
+    }
+    // Two windows of one order (the SDK's and the server-created one) never both charge.
+    if (this.orderInUse(payment.orderId as string)) {
+      return { ok: false, reason: "not_ready", message: MESSAGES.DUPLICATED_ORDER_ID };
     }
     const targets = [payment.orderId as string, paymentKey];
     if (this.ctx.faults.take("payment_declined", "toss", targets)) return this.decline(paymentKey);
