@@ -86,11 +86,22 @@ export async function openSqlConnection(): Promise<SqlConnection> {
 function createPrismaClient(): PrismaClient {
   const backend = databaseBackend();
   if (backend.kind === "postgres") {
-    const adapter = new PrismaPg({
-      connectionString: backend.url,
-      connectionTimeoutMillis: 5_000,
+    const pool = new pg.Pool({ connectionString: backend.url, connectionTimeoutMillis: 5_000, max: 10 });
+    // An idle connection can be closed under us (a restart, pg_terminate_backend):
+    // the pool drops it and opens another; without this listener the process would crash.
+    pool.on("error", (error) => {
+      console.error(JSON.stringify({ event: "database_connection_lost", message: error.message }));
     });
-    return new PrismaClient({ adapter });
+    // The pool listens only on idle clients: a connection terminated while
+    // checked out (inside a transaction, between two statements) emits 'error'
+    // on its client with no listener, which would crash the process. The
+    // statement that uses it next fails instead, and the pool discards it.
+    pool.on("connect", (client) => {
+      client.on("error", (error) => {
+        console.error(JSON.stringify({ event: "database_connection_lost", message: error.message }));
+      });
+    });
+    return new PrismaClient({ adapter: new PrismaPg(pool) });
   }
   return new PrismaClient({ adapter: new PrismaPGlite(sharedPglite(backend.dataDir)) });
 }

@@ -4,8 +4,10 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceContext } from "~/components/nonce";
 import { env } from "~/env.server";
 import { startExpiryJob } from "~/services/expiry.server";
+import { applySecurityHeaders, createNonce } from "~/services/security.server";
 
 // Read the environment when the server starts, so a bad value stops it at once
 // with a message naming the variable instead of failing on the first request.
@@ -21,10 +23,14 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  const nonce = createNonce();
+  applySecurityHeaders(responseHeaders, nonce);
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceContext.Provider>,
       {
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
@@ -38,6 +44,7 @@ export default function handleRequest(
           );
           pipe(body);
         },
+        nonce,
         onShellError(error: unknown) {
           reject(error);
         },
@@ -49,4 +56,9 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+export function handleDataRequest(response: Response) {
+  applySecurityHeaders(response.headers);
+  return response;
 }

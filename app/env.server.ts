@@ -42,7 +42,13 @@ const EnvSchema = z
     TOSS_CLIENT_KEY: optionalString,
     TOSS_SECRET_KEY: optionalString,
     TOSS_API_BASE: optionalUrl,
+    // Where the browser loads TossPayments' SDK script (loadTossPayments' `src`).
+    // Unset: Toss's CDN, or outside production with TOSS_API_BASE set, the
+    // sandbox's stand-in at `${TOSS_API_BASE}/v1/sdk/payment`.
+    TOSS_SDK_URL: optionalUrl,
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    CHECKOUT_POSTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    CHECKOUT_POSTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
     EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     CHECKOUT_TTL_MINUTES: z.coerce
@@ -62,6 +68,13 @@ const EnvSchema = z
         message: "is required in production (the embedded database is for development only)",
       });
     }
+    if (env.TOSS_SDK_URL && !env.TOSS_SDK_URL.startsWith("https://")) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["TOSS_SDK_URL"],
+        message: "must be an https:// URL in production (the browser runs this script on the payment page)",
+      });
+    }
     if (!env.SESSION_SECRET) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -69,9 +82,37 @@ const EnvSchema = z
         message: "is required in production",
       });
     }
+    for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "TOSS_SECRET_KEY", "TOSS_CLIENT_KEY"] as const) {
+      const value = env[name];
+      if (!value) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: "is required in production" });
+      } else if ((Object.values(SANDBOX_KEYS) as string[]).includes(value)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: "is the payment sandbox's key; production needs the provider's real key" });
+      }
+    }
+    for (const name of ["STRIPE_API_BASE", "TOSS_API_BASE"] as const) {
+      const value = env[name];
+      if (value && isLocalAddress(value)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [name],
+          message: "points at a local address (the payment sandbox?); production talks to the real provider, so leave it unset",
+        });
+      }
+    }
   });
 
-export type Env = z.infer<typeof EnvSchema> & { APP_URL: string };
+function isLocalAddress(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host.startsWith("127.") || host === "0.0.0.0";
+}
+
+export type Env = z.infer<typeof EnvSchema> & { APP_URL: string; TOSS_SDK_URL: string };
+
+/** The script `@tosspayments/payment-sdk` loads when given no `src` (its SCRIPT_URL). */
+export const TOSS_SDK_CDN_URL = "https://js.tosspayments.com/v1";
+/** Where the payment sandbox serves its stand-in for that script. */
+const SANDBOX_SDK_PATH = "/v1/sdk/payment";
 
 export function isProduction(env: Pick<Env, "APP_ENV">): boolean {
   return env.APP_ENV === "production";
@@ -101,6 +142,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     STRIPE_WEBHOOK_SECRET: env.STRIPE_WEBHOOK_SECRET ?? sandboxKeys.STRIPE_WEBHOOK_SECRET,
     TOSS_SECRET_KEY: env.TOSS_SECRET_KEY ?? sandboxKeys.TOSS_SECRET_KEY,
     TOSS_CLIENT_KEY: env.TOSS_CLIENT_KEY ?? sandboxKeys.TOSS_CLIENT_KEY,
+    TOSS_SDK_URL:
+      env.TOSS_SDK_URL ??
+      (env.APP_ENV !== "production" && env.TOSS_API_BASE
+        ? `${env.TOSS_API_BASE.replace(/\/+$/, "")}${SANDBOX_SDK_PATH}`
+        : TOSS_SDK_CDN_URL),
     APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
   };
 }

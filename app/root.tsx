@@ -15,13 +15,18 @@ import {
 import type { ReactNode } from "react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import { CartProvider, useCart } from "~/cart/useCart";
+import { useNonce } from "~/components/nonce";
 import { loadLayout } from "~/services/layout.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
+import { passRetryAfter } from "~/services/route-headers";
 import stylesHref from "~/styles/app.css";
+
+export const headers = passRetryAfter;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { data, headers } = await loadLayout(request);
+  const { data, headers } = await unlessDatabaseDown(() => loadLayout(request));
   return json(data, { headers });
 }
 
@@ -72,6 +77,7 @@ function SiteHeader({ user }: { user: RootData["user"] | null }) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -94,8 +100,8 @@ export function Layout({ children }: { children: ReactNode }) {
             </main>
           </CartProvider>
         </AuthenticityTokenProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -113,7 +119,11 @@ export function ErrorBoundary() {
         ? "Page not found"
         : error.status === 403
           ? "This form could not be accepted"
-          : `Something went wrong (${error.status})`;
+          : error.status === 503
+            ? "The shop is briefly unavailable"
+            : error.status === 429
+              ? "Too many attempts"
+              : `Something went wrong (${error.status})`;
     const advice =
       typeof error.data === "string" && error.data && error.status !== 404
         ? error.data

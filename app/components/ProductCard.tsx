@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { AddToCartForm } from "~/cart/CartForms";
 import { Price } from "~/components/Price";
 import { VerificationBadge, type VerificationLevel } from "~/components/VerificationBadge";
+import { toCartItem } from "~/services/cart";
 import type { CurrencyCode } from "~/services/money";
 
 export interface ProductSummary {
@@ -24,17 +25,6 @@ const KIND_LABELS: Record<string, string> = {
 
 export function productKindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
-}
-
-export function toCartItem(product: Omit<ProductSummary, "summary" | "kind">) {
-  return {
-    id: product.id,
-    title: product.title,
-    price: product.price,
-    currency: product.currency,
-    verification_level: product.verificationLevel,
-    seller: { id: product.seller.id, name: product.seller.displayName },
-  };
 }
 
 export function ProductCard({ product }: { product: ProductSummary }) {

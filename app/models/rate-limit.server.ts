@@ -6,20 +6,20 @@ export interface WindowCount {
 }
 
 /**
- * Adds one hit to `key` in a fixed window of `windowMs`, in one statement, so
- * concurrent requests on any server count exactly. Returns the window's state.
+ * Adds one hit to each key in a fixed window of `windowMs`, in one statement,
+ * so concurrent requests on any server count exactly. Returns each key's window.
  */
-export async function recordHit(key: string, windowMs: number): Promise<WindowCount> {
-  const [row] = await db().$queryRaw<Array<{ hits: number; window_started_at: Date }>>`
+export async function recordHits(keys: readonly string[], windowMs: number): Promise<Map<string, WindowCount>> {
+  const rows = await db().$queryRaw<Array<{ key: string; hits: number; window_started_at: Date }>>`
     INSERT INTO "rate_limits" ("key", "window_started_at", "hits")
-    VALUES (${key}, now(), 1)
+    SELECT key, now(), 1 FROM unnest(${[...keys]}::text[]) AS key
     ON CONFLICT ("key") DO UPDATE SET
       "hits" = CASE WHEN "rate_limits"."window_started_at" <= now() - make_interval(secs => ${windowMs / 1000})
                     THEN 1 ELSE "rate_limits"."hits" + 1 END,
       "window_started_at" = CASE WHEN "rate_limits"."window_started_at" <= now() - make_interval(secs => ${windowMs / 1000})
                     THEN now() ELSE "rate_limits"."window_started_at" END
-    RETURNING "hits", "window_started_at"`;
-  return { hits: row.hits, windowStartedAt: row.window_started_at };
+    RETURNING "key", "hits", "window_started_at"`;
+  return new Map(rows.map((row) => [row.key, { hits: row.hits, windowStartedAt: row.window_started_at }]));
 }
 
 /** The current window of `key`, or none when it is unused or over. */

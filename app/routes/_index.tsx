@@ -2,15 +2,18 @@ import { json, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ProductCard } from "~/components/ProductCard";
 import { listPublishedProducts } from "~/models/product.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 export const meta: MetaFunction = () => [
   { title: "AI Marketplace: models, prompt packs, datasets and agents" },
   { name: "description", content: "Buy AI models, prompt packs, datasets and agents from independent sellers." },
 ];
 
-export async function loader() {
+async function load() {
   return json({ products: await listPublishedProducts() });
 }
+
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 export default function Catalog() {
   const { products } = useLoaderData<typeof loader>();

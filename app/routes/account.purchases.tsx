@@ -1,18 +1,21 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { FileLinks } from "~/components/FileLinks";
 import { formatDate, formatDateTime } from "~/components/format";
 import { Price } from "~/components/Price";
 import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.server";
 import { requireUser } from "~/services/auth.server";
-import { formatFileSize } from "~/services/files";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplace" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+async function load({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const [owned, sessions] = await Promise.all([listOwnedProducts(user.id), listCheckoutSessions(user.id)]);
   return json({ owned, sessions }, { headers: { "Cache-Control": "private, no-store" } });
 }
+
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 const STATUS_WORDS: Record<string, string> = {
   PAID: "Paid",
@@ -41,16 +44,7 @@ export default function Purchases() {
                 <div className="muted">
                   by {product.seller.displayName} · bought {formatDate(order.paidAt ?? grantedAt)}
                 </div>
-                <ul className="files">
-                  {product.files.map((file) => (
-                    <li key={file.id}>
-                      <a href={`/downloads/${order.id}/${file.id}`} download>
-                        {file.filename}
-                      </a>{" "}
-                      <span className="muted">({formatFileSize(file.sizeBytes)})</span>
-                    </li>
-                  ))}
-                </ul>
+                <FileLinks orderId={order.id} files={product.files} />
               </div>
               <div className="product-actions">
                 <Link to={`/checkout/${order.checkoutSessionId}/success`}>Order</Link>

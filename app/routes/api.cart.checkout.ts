@@ -2,11 +2,14 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/services/auth.server";
 import { parseCheckoutItems } from "~/services/checkout-input";
 import { startCheckout } from "~/services/checkout.server";
+import { limitCheckoutPosts } from "~/services/checkout-limits.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
+import { readBodyText } from "~/services/request-body.server";
 
 // JSON twin of the cart's 결제하기: {items} in, {sessionId, redirectUrl} out.
 // It demands a JSON body, which a cross-site form cannot send.
 
-export async function action({ request }: ActionFunctionArgs) {
+async function act({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json({ error: "Use POST." }, { status: 405, headers: { Allow: "POST" } });
   if (!request.headers.get("Content-Type")?.toLowerCase().startsWith("application/json")) {
     return json({ error: "Send the cart as JSON (Content-Type: application/json)." }, { status: 415 });
@@ -14,8 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await getUser(request);
   if (!user) return json({ error: "Log in to check out." }, { status: 401 });
 
-  const text = await request.text();
-  if (text.length > 64 * 1024) return json({ error: "The cart sent is too large." }, { status: 413 });
+  const text = await readBodyText(request);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -25,10 +27,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const items = parseCheckoutItems(typeof body === "object" && body !== null && "items" in body ? body.items : undefined);
   if (!items.ok) return json({ error: items.message }, { status: 400 });
 
+  const limit = await limitCheckoutPosts(request, user);
+  if (limit.limited) {
+    return json({ error: limit.message }, { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } });
+  }
   const result = await startCheckout(user, items.items);
   if (result.ok) return json({ sessionId: result.sessionId, redirectUrl: result.redirectUrl });
   return json({ error: result.problems.join(" "), problems: result.problems }, { status: result.status });
 }
+
+export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
 
 export async function loader() {
   return json({ error: "Use POST with a JSON body {items}." }, { status: 405, headers: { Allow: "POST" } });

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { RemoveFromCartForm } from "~/cart/CartForms";
+import { TossCheckoutForm } from "~/cart/TossCheckoutForm";
 import { useCart } from "~/cart/useCart";
 import { Price } from "~/components/Price";
 import { VerificationBadge } from "~/components/VerificationBadge";
@@ -12,10 +13,17 @@ import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/servic
 import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
 import { parseCheckoutItems } from "~/services/checkout-input";
 import { startCheckout } from "~/services/checkout.server";
+import { limitCheckoutPosts } from "~/services/checkout-limits.server";
 import { requireCsrfToken } from "~/services/csrf.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
+import { readForm } from "~/services/request-body.server";
+import { passRetryAfter } from "~/services/route-headers";
+import { browserCheckout } from "~/services/payments/browser-checkout.server";
 import { flashNotice } from "~/services/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Your cart · AI Marketplace" }];
+
+export const headers = passRetryAfter;
 
 const CartChangeForm = z.object({
   intent: z.enum(["add", "remove"]),
@@ -24,19 +32,29 @@ const CartChangeForm = z.object({
   enhanced: z.literal("1").optional(),
 });
 
-const CheckoutIntent = z.object({ intent: z.literal("checkout") });
+// `enhanced` is rendered only after hydration: the page then opens the payment
+// window itself (TossPayments' SDK) and wants JSON instead of a redirect.
+const CheckoutIntent = z.object({ intent: z.literal("checkout"), enhanced: z.literal("1").optional() });
 
-export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+async function act({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
   await requireCsrfToken(form, request);
   const fields = Object.fromEntries(form);
 
-  if (CheckoutIntent.safeParse(fields).success) {
+  const checkout = CheckoutIntent.safeParse(fields);
+  if (checkout.success) {
     const user = await requireUser(request, "/cart");
     const items = parseCheckoutItems(form.get("items"));
     if (!items.ok) return json({ ok: false as const, message: items.message }, { status: 400 });
+    const limit = await limitCheckoutPosts(request, user);
+    if (limit.limited) {
+      return json(
+        { ok: false as const, message: limit.message },
+        { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
+      );
+    }
     const result = await startCheckout(user, items.items);
-    if (result.ok) return redirect(result.redirectUrl, 303);
+    if (result.ok) return checkout.data.enhanced ? json(await browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
     const message = result.status === 409 ? "The cart changed since you saw it, so nothing was charged:" : "Nothing was charged.";
     return json({ ok: false as const, message, problems: result.problems }, { status: result.status });
   }
@@ -63,6 +81,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (change.ok) headers.append("Set-Cookie", await cartCookieHeader(change.ids));
   return redirect(back, { status: 303, headers });
 }
+
+export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
 
 const FLAG_TEXT = {
   owned: "In your library: left out of checkout",
@@ -149,7 +169,11 @@ export default function CartPage() {
               <span>Subtotal</span>
               <Price amount={subtotal} currency={group.currency} />
             </p>
-            {payable.length > 0 ? <CheckoutForm items={payable} /> : null}
+            {payable.length === 0 ? null : group.currency === "KRW" ? (
+              <TossCheckoutForm items={payable} />
+            ) : (
+              <CheckoutForm items={payable} />
+            )}
           </section>
         );
       })}

@@ -5,6 +5,7 @@ import { formatMoney } from "~/services/money";
 import { requireUser } from "~/services/auth.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
 import receiptStyles from "~/styles/receipt.css";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: receiptStyles }];
 
@@ -13,11 +14,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "robots", content: "noindex" },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function load({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const checkout = await requireOwnCheckout(params.sessionId, user.id);
   return json({ checkout }, { headers: { "Cache-Control": "private, no-store" } });
 }
+
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 export default function Receipt() {
   const { checkout } = useLoaderData<typeof loader>();

@@ -1,20 +1,21 @@
 import { json, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { FileLinks } from "~/components/FileLinks";
 import { providerName } from "~/components/format";
 import { Price } from "~/components/Price";
 import { requireUser } from "~/services/auth.server";
 import { cartWithout } from "~/services/cart.server";
-import { formatFileSize } from "~/services/files";
 import { settleFromReturn } from "~/services/fulfillment.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 const POLL_SECONDS = 2;
 const POLL_FOR_MS = 120_000;
 
 export const meta: MetaFunction = () => [{ title: "Your purchase · AI Marketplace" }, { name: "robots", content: "noindex" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function load({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   let checkout = await requireOwnCheckout(params.sessionId, user.id);
   const url = new URL(request.url);
@@ -37,6 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
+
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 function usePolling(active: boolean): boolean {
   const revalidator = useRevalidator();
@@ -69,16 +72,7 @@ function Orders({ checkout, withFiles }: { checkout: Checkout; withFiles: boolea
             <strong>{order.product.title}</strong>
             <div className="muted">by {order.product.seller.displayName}</div>
             {withFiles ? (
-              <ul className="files" aria-label={`Files of ${order.product.title}`}>
-                {order.product.files.map((file) => (
-                  <li key={file.id}>
-                    <a href={`/downloads/${order.id}/${file.id}`} download>
-                      {file.filename}
-                    </a>{" "}
-                    <span className="muted">({formatFileSize(file.sizeBytes)})</span>
-                  </li>
-                ))}
-              </ul>
+              <FileLinks orderId={order.id} files={order.product.files} label={`Files of ${order.product.title}`} />
             ) : null}
           </div>
           <div>

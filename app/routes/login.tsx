@@ -1,20 +1,24 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
-import { getUser, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/auth.server";
+import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/auth.server";
 import { requireCsrfToken } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
+import { passRetryAfter } from "~/services/route-headers";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · AI Marketplace" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request);
-  if (user) return redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
-  return null;
+export const headers = passRetryAfter;
+
+async function load({ request }: LoaderFunctionArgs) {
+  return redirectIfLoggedIn(request);
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+
+async function act({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   await requireCsrfToken(form, request);
   const parsed = LogInForm.safeParse(Object.fromEntries(form));
@@ -25,6 +29,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const headers: HeadersInit = result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {};
   return json({ errors: { form: result.message } as Record<string, string>, email: parsed.data.email }, { status: result.status, headers });
 }
+
+export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
 
 export default function LoginPage() {
   const result = useActionData<typeof action>();

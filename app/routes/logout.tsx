@@ -1,11 +1,14 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { endSession } from "~/services/auth.server";
 import { requireCsrfToken } from "~/services/csrf.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
-export async function action({ request }: ActionFunctionArgs) {
+async function act({ request }: ActionFunctionArgs) {
   await requireCsrfToken(await request.formData(), request);
   return endSession(request);
 }
+
+export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
 
 export async function loader() {
   return redirect("/");

@@ -4,20 +4,23 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { Price } from "~/components/Price";
 import { AddToCartForm } from "~/cart/CartForms";
-import { productKindLabel, toCartItem } from "~/components/ProductCard";
+import { productKindLabel } from "~/components/ProductCard";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { findPublishedProduct } from "~/models/product.server";
-import { serializeCheckoutItems } from "~/services/cart";
+import { serializeCheckoutItems, toCartItem } from "~/services/cart";
 import { formatFileSize } from "~/services/files";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 const Params = z.object({ productId: z.string().uuid() });
 
-export async function loader({ params }: LoaderFunctionArgs) {
+async function load({ params }: LoaderFunctionArgs) {
   const parsed = Params.safeParse(params);
   const product = parsed.success ? await findPublishedProduct(parsed.data.productId) : null;
   if (!product) throw new Response("Product not found", { status: 404 });
   return json({ product });
 }
+
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data

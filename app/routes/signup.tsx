@@ -1,20 +1,21 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
-import { getUser, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/auth.server";
+import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/auth.server";
 import { requireCsrfToken } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · AI Marketplace" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request);
-  if (user) return redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
-  return null;
+async function load({ request }: LoaderFunctionArgs) {
+  return redirectIfLoggedIn(request);
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+
+async function act({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   await requireCsrfToken(form, request);
   const values = { email: String(form.get("email") ?? ""), displayName: String(form.get("displayName") ?? "") };
@@ -25,6 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) return json({ errors: { [result.field]: result.message } as Record<string, string>, values }, { status: 409 });
   return startSession(request, result.user.id, safeRedirectTarget(parsed.data.redirectTo));
 }
+
+export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
 
 export default function SignUpPage() {
   const result = useActionData<typeof action>();

@@ -1,9 +1,12 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "~/services/webhooks.server";
+import { unlessDatabaseDown } from "~/services/outage.server";
 
-export async function action({ request }: ActionFunctionArgs) {
+async function act({ request }: ActionFunctionArgs) {
   // The signature covers the exact bytes: read the raw body before anything else.
   const rawBody = await request.text();
   const answer = await receiveWebhook("STRIPE", rawBody, request.headers);
   return json(answer.body, { status: answer.status });
 }
+
+export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));

@@ -98,8 +98,11 @@ const WRONG_CREDENTIALS = "That email and password do not match an account. Chec
 const DUMMY_HASH = bcrypt.hashSync("not-a-real-password", BCRYPT_COST);
 
 function loginKeys(request: Request, emailAddress: string): string[] {
-  const ip = getClientIPAddress(request) ?? "unknown";
-  return [`login:ip:${ip}`, `login:email:${emailAddress}`];
+  // Without a proxy header there is no client address to count; the per-email
+  // limit still holds, and one shared "unknown" bucket would let anyone lock
+  // everybody out.
+  const ip = getClientIPAddress(request);
+  return [`login:email:${emailAddress}`, ...(ip ? [`login:ip:${ip}`] : [])];
 }
 
 function tooMany(retryAfterSeconds: number): LogInResult {
@@ -119,11 +122,17 @@ export async function logIn(request: Request, input: z.infer<typeof LogInForm>):
   const user = await findUserWithPasswordByEmail(input.email);
   const matches = await bcrypt.compare(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !matches) {
-    const after = await hit(keys, LOGIN_FAILURES);
+    const after = await hit(Object.fromEntries(keys.map((key) => [key, LOGIN_FAILURES.limit])), LOGIN_FAILURES.windowMs);
     if (after.limited) return tooMany(after.retryAfterSeconds);
     return { ok: false, status: 401, message: WRONG_CREDENTIALS };
   }
-  await forget(keys[1]);
+  await forget(keys[0]);
   const { passwordHash: _hash, ...publicUser } = user;
   return { ok: true, user: publicUser };
+}
+
+/** For the login and signup pages: someone already logged in goes where they were headed. */
+export async function redirectIfLoggedIn(request: Request): Promise<null> {
+  if (await getUser(request)) throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
 }

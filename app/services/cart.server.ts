@@ -2,7 +2,7 @@ import { createCookie } from "@remix-run/node";
 import { env, isProduction } from "~/env.server";
 import { findOwnedProductIds } from "~/models/entitlement.server";
 import { findProductsByIds } from "~/models/product.server";
-import { CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, type CartItem } from "~/services/cart";
+import { CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, toCartItem, type CartItem } from "~/services/cart";
 
 let cookie: ReturnType<typeof createCookie> | undefined;
 
@@ -59,14 +59,7 @@ export async function viewCart(ids: readonly string[], user: { id: string } | nu
     else if (user && product.sellerId === user.id) flags[product.id] = "own-product";
   }
   return {
-    items: available.map((product) => ({
-      id: product.id,
-      title: product.title,
-      price: product.price,
-      currency: product.currency,
-      verification_level: product.verificationLevel,
-      seller: { id: product.seller.id, name: product.seller.displayName },
-    })),
+    items: available.map(toCartItem),
     flags,
     dropped: ids.length - available.length,
     ids: available.map((product) => product.id),

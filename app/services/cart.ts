@@ -18,6 +18,25 @@ export interface CartItem {
   seller: { id: string; name: string };
 }
 
+/** The cart's item for a product as the shop's pages and queries describe it. */
+export function toCartItem(product: {
+  id: string;
+  title: string;
+  price: number;
+  currency: CurrencyCode;
+  verificationLevel: CartItem["verification_level"];
+  seller: { id: string; displayName: string };
+}): CartItem {
+  return {
+    id: product.id,
+    title: product.title,
+    price: product.price,
+    currency: product.currency,
+    verification_level: product.verificationLevel,
+    seller: { id: product.seller.id, name: product.seller.displayName },
+  };
+}
+
 const ProductId = z.string().uuid();
 
 const StoredCartItem = z.object({

@@ -18,7 +18,10 @@ export const CheckoutItem = z.object({
 export const CheckoutItems = z
   .array(CheckoutItem)
   .min(1, "The cart is empty: add a product before paying.")
-  .max(MAX_CART_ITEMS, `A checkout holds at most ${MAX_CART_ITEMS} products.`);
+  .max(MAX_CART_ITEMS, `A checkout holds at most ${MAX_CART_ITEMS} products.`)
+  .refine((items) => new Set(items.map((item) => item.id)).size === items.length, {
+    message: "Each product can be in a checkout once; reload the cart page and try again.",
+  });
 
 export type CheckoutItemInput = z.infer<typeof CheckoutItem>;
 
@@ -26,6 +29,9 @@ export type ParsedItems = { ok: true; items: CheckoutItemInput[] } | { ok: false
 
 /** Parses the `items` field (JSON text from the form, or a value from a JSON body). */
 export function parseCheckoutItems(value: unknown): ParsedItems {
+  if (value === undefined || value === null || value === "") {
+    return { ok: false, message: "No items were sent with this checkout. Reload the cart page and try again." };
+  }
   let data = value;
   if (typeof value === "string") {
     if (value.length > 64 * 1024) return { ok: false, message: "The cart sent is too large." };
@@ -38,6 +44,9 @@ export function parseCheckoutItems(value: unknown): ParsedItems {
   const parsed = CheckoutItems.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue.path.length === 0 && issue.code === "invalid_type") {
+      return { ok: false, message: "The items must be a list of {id, price, currency}. Reload the cart page and try again." };
+    }
     const where = issue.path.length > 0 && typeof issue.path[0] === "number" ? `Item ${issue.path[0] + 1}: ` : "";
     return { ok: false, message: `${where}${issue.message}` };
   }

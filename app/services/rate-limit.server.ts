@@ -1,4 +1,4 @@
-import { clearHits, currentWindow, recordHit } from "~/models/rate-limit.server";
+import { clearHits, currentWindow, recordHits } from "~/models/rate-limit.server";
 
 export interface RateLimitRule {
   /** Counts per key within one window. */
@@ -22,12 +22,12 @@ export async function isLimited(keys: string[], rule: RateLimitRule): Promise<Ra
   return wait > 0 ? { limited: true, retryAfterSeconds: wait } : { limited: false };
 }
 
-/** Counts one hit on every key; limited when any of them goes over. */
-export async function hit(keys: string[], rule: RateLimitRule): Promise<RateLimitVerdict> {
+/** Counts one hit on every key (one statement); limited when any of them goes over its limit. */
+export async function hit(limits: Record<string, number>, windowMs: number): Promise<RateLimitVerdict> {
+  const windows = await recordHits(Object.keys(limits), windowMs);
   let wait = 0;
-  for (const key of keys) {
-    const window = await recordHit(key, rule.windowMs);
-    if (window.hits > rule.limit) wait = Math.max(wait, retryAfter(window.windowStartedAt, rule.windowMs));
+  for (const [key, window] of windows) {
+    if (window.hits > limits[key]) wait = Math.max(wait, retryAfter(window.windowStartedAt, windowMs));
   }
   return wait > 0 ? { limited: true, retryAfterSeconds: wait } : { limited: false };
 }

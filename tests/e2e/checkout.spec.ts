@@ -70,3 +70,14 @@ for (const javaScriptEnabled of [true, false]) {
     });
   });
 }
+
+test("Buy now on a product page runs the same checkout with a cart of one", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/");
+  await page.getByRole("link", { name: "Invoice Extraction Agent" }).click();
+  await page.getByRole("button", { name: "Buy now" }).click();
+  await expect(page.getByRole("cell", { name: "Invoice Extraction Agent" })).toBeVisible();
+  await page.getByRole("button", { name: "Pay $99.00" }).click();
+  await expect(page.getByTestId("checkout-result")).toHaveAttribute("data-status", "PAID");
+  await expect(page.getByTestId("order-line")).toHaveCount(1);
+});

@@ -5,6 +5,7 @@ import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { loader as downloadLoader } from "~/routes/downloads.$orderId.$fileId";
 import { encodeCartCookieValue } from "~/services/cart";
 import { readCartIds } from "~/services/cart.server";
+import { loadLayout } from "~/services/layout.server";
 import { seedCatalog } from "../../prisma/seed";
 import { prepareDatabase, releaseDatabase } from "../support/database";
 import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
@@ -137,6 +138,18 @@ describe("the success page and the cart", () => {
     const after = await visitSuccess(visitor, session.id);
     expect(after.status).toBe(200);
     expect((await after.json()).checkout.status).toBe("PAID");
+  });
+
+  it("flags a product the shopper already owns as in the library, left out of checkout", async () => {
+    const buyer = await createUser();
+    const visitor = await visitorFor(buyer);
+    const [product] = await createProducts(1);
+    const session = await checkout(visitor, [product], buyer.id);
+    await pay(session.payment!.providerReference!);
+    visitor.remember(`ai_marketplace_cart=${encodeURIComponent(encodeCartCookieValue([product.id]))}`);
+    const { data } = await loadLayout(visitor.get("/cart"));
+    expect(data.cart.items.map((item) => item.id)).toEqual([product.id]);
+    expect(data.cart.flags).toEqual({ [product.id]: "owned" });
   });
 
   it("clears nothing for a FAILED checkout", async () => {

@@ -77,6 +77,8 @@ describe("TossPayments", () => {
 
   it("records the window's failure with the provider's message", async () => {
     const { visitor, session, orderId } = await startKrwCheckout(1);
+    // Only the redirect, not the ABORTED webhook that races it, should decide the recorded reason here.
+    await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "toss", target: orderId });
     const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/decline`);
     const url = new URL(body.redirectUrl);
     const response = await respond(() =>
@@ -109,10 +111,12 @@ describe("TossPayments", () => {
   });
 
   it("answers a webhook for an unknown paymentKey with 200 and records it", async () => {
-    const before = await db().webhookEvent.count({ where: { provider: "TOSS" } });
-    const answer = await postTossWebhook({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: "no-such-payment-key" } });
+    const paymentKey = `no-such-payment-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const answer = await postTossWebhook({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey } });
     expect(answer.status).toBe(200);
-    expect(await db().webhookEvent.count({ where: { provider: "TOSS" } })).toBe(before + 1);
+    const recorded = await db().webhookEvent.findMany({ where: { provider: "TOSS", eventId: { contains: paymentKey } } });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].processedAt).not.toBeNull();
   });
 
   it("refuses a webhook that is not a payment event with 400", async () => {

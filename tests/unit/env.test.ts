@@ -55,3 +55,41 @@ describe("the environment schema", () => {
     expect(env.STRIPE_API_BASE).toBeUndefined();
   });
 });
+
+describe("production", () => {
+  const production = {
+    NODE_ENV: "production",
+    DATABASE_URL: "postgresql://shop@db.internal/shop",
+    SESSION_SECRET: "a-long-random-session-secret-of-48-characters!!",
+    STRIPE_SECRET_KEY: "sk_live_realkey",
+    STRIPE_WEBHOOK_SECRET: "whsec_realsecret",
+    TOSS_SECRET_KEY: "live_sk_realkey",
+    TOSS_CLIENT_KEY: "live_ck_realkey",
+  };
+
+  it("starts with real provider settings", () => {
+    expect(problemsOf(production)).toEqual([]);
+  });
+
+  it("refuses missing provider secrets, naming each", () => {
+    const { STRIPE_SECRET_KEY: _a, TOSS_SECRET_KEY: _b, ...rest } = production;
+    expect(problemsOf(rest)).toEqual([
+      "STRIPE_SECRET_KEY is required in production",
+      "TOSS_SECRET_KEY is required in production",
+    ]);
+  });
+
+  it("refuses the sandbox's keys and local provider URLs", () => {
+    const problems = problemsOf({
+      ...production,
+      STRIPE_SECRET_KEY: "sk_test_sandbox",
+      STRIPE_API_BASE: "http://127.0.0.1:4010",
+      TOSS_API_BASE: "http://localhost:4010",
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^STRIPE_SECRET_KEY is the payment sandbox's key/),
+      expect.stringMatching(/^STRIPE_API_BASE points at a local address/),
+      expect.stringMatching(/^TOSS_API_BASE points at a local address/),
+    ]);
+  });
+});

@@ -41,6 +41,10 @@ function paymentIntentId(value: string | Stripe.PaymentIntent | null): string | 
   return typeof value === "string" ? value : value.id;
 }
 
+function subjectOf(session: Stripe.Checkout.Session, outcome: PaymentOutcome) {
+  return { reference: session.id, paymentId: paymentIntentId(session.payment_intent), sessionId: sessionIdOf(session), outcome };
+}
+
 export function outcomeOfCheckoutSession(session: Stripe.Checkout.Session): PaymentOutcome {
   if (session.payment_status === "paid") {
     return {
@@ -135,30 +139,17 @@ export const stripeProvider: PaymentProvider = {
     switch (event.type) {
       case "checkout.session.completed":
       case "checkout.session.async_payment_succeeded":
-      case "checkout.session.expired": {
-        const session = event.data.object;
+      case "checkout.session.expired":
+        return { ...base, subject: subjectOf(event.data.object, outcomeOfCheckoutSession(event.data.object)) };
+      case "checkout.session.async_payment_failed":
         return {
           ...base,
-          subject: {
-            reference: session.id,
-            paymentId: paymentIntentId(session.payment_intent),
-            sessionId: sessionIdOf(session),
-            outcome: outcomeOfCheckoutSession(session),
-          },
+          subject: subjectOf(event.data.object, {
+            kind: "failed",
+            code: "async_payment_failed",
+            message: "The bank declined the delayed payment.",
+          }),
         };
-      }
-      case "checkout.session.async_payment_failed": {
-        const session = event.data.object;
-        return {
-          ...base,
-          subject: {
-            reference: session.id,
-            paymentId: paymentIntentId(session.payment_intent),
-            sessionId: sessionIdOf(session),
-            outcome: { kind: "failed", code: "async_payment_failed", message: "The bank declined the delayed payment." },
-          },
-        };
-      }
       case "charge.refunded": {
         const charge = event.data.object;
         const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;

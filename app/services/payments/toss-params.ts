@@ -1,5 +1,5 @@
 // What TossPayments accepts for a payment window, shared by the server-created
-// window and (later) the browser SDK.
+// window and the browser SDK (toss-sdk.ts).
 
 export const TOSS_ORDER_ID = /^[A-Za-z0-9_-]{6,64}$/;
 export const TOSS_ORDER_NAME_MAX = 100;
@@ -19,4 +19,10 @@ export function tossOrderName(titles: readonly string[]): string {
   const room = TOSS_ORDER_NAME_MAX - [...suffix].length;
   const head = first.length > room ? `${first.slice(0, room - 1).join("")}…` : first.join("");
   return `${head}${suffix}`;
+}
+
+/** Where Toss sends the shopper back after the payment window, for either way of opening it. */
+export function tossReturnUrls(appUrl: string, sessionId: string): { successUrl: string; failUrl: string } {
+  const base = `${appUrl.replace(/\/+$/, "")}/checkout/${encodeURIComponent(sessionId)}`;
+  return { successUrl: `${base}/success`, failUrl: `${base}/fail` };
 }

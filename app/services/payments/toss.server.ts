@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import { z } from "zod";
 import { env } from "~/env.server";
 import { toTossAmount } from "~/services/money";
@@ -9,7 +11,7 @@ import type {
   SessionForProvider,
   WebhookResult,
 } from "~/services/payments/provider";
-import { tossOrderName } from "~/services/payments/toss-params";
+import { tossOrderName, tossReturnUrls } from "~/services/payments/toss-params";
 
 // TossPayments over its REST API with fetch. TOSS_API_BASE (the sandbox in
 // development and tests) changes only where requests go.
@@ -30,6 +32,43 @@ const TossError = z.object({ code: z.string(), message: z.string() });
 
 type TossAnswer = { ok: true; payment: TossPayment } | { ok: false; status: number; code: string; message: string };
 
+/**
+ * One HTTP exchange with a deadline. Plain node:http rather than the global
+ * fetch: under remix-serve the global fetch is @remix-run/web-fetch, whose
+ * abort on timeout rejects a promise nobody handles ("Cannot cancel a stream
+ * that already has a reader") and so brings the whole server process down
+ * when the provider hangs.
+ */
+function send(
+  url: URL,
+  { method, headers, body, timeoutMs }: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(body, "utf8");
+    const request = (url.protocol === "https:" ? https : http).request(url, {
+      method,
+      headers: payload ? { ...headers, "Content-Length": String(payload.byteLength) } : headers,
+    });
+    const timer = setTimeout(() => request.destroy(new Error("TossPayments did not answer in time.")), timeoutMs);
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    request.on("response", (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+      answer.on("end", () => finish(() => resolve({ status: answer.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") })));
+      answer.on("error", (error) => finish(() => reject(error)));
+      answer.on("close", () => finish(() => reject(new Error("TossPayments closed the connection mid-answer."))));
+    });
+    request.on("error", (error) => finish(() => reject(error)));
+    request.end(payload);
+  });
+}
+
 async function tossRequest(
   path: string,
   { method = "GET", body, idempotencyKey }: { method?: string; body?: unknown; idempotencyKey?: string } = {},
@@ -41,19 +80,24 @@ async function tossRequest(
   };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
-  let response: Response;
+  let response: { status: number; text: string };
   try {
-    response = await fetch(new URL(path, base), {
+    response = await send(new URL(path, base), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(settings.PROVIDER_TIMEOUT_MS),
+      timeoutMs: settings.PROVIDER_TIMEOUT_MS,
     });
   } catch {
     return { ok: false, status: 0, code: "PROVIDER_UNREACHABLE", message: "TossPayments did not answer in time." };
   }
-  const data: unknown = await response.json().catch(() => null);
-  if (response.ok) {
+  let data: unknown = null;
+  try {
+    data = JSON.parse(response.text);
+  } catch {
+    data = null;
+  }
+  if (response.status >= 200 && response.status < 300) {
     const payment = TossPayment.safeParse(data);
     if (payment.success) return { ok: true, payment: payment.data };
     return { ok: false, status: response.status, code: "INVALID_RESPONSE", message: "TossPayments answered in an unexpected shape." };
@@ -100,8 +144,7 @@ export const tossProvider: PaymentProvider = {
         currency: "KRW",
         orderId: request.reference,
         orderName: tossOrderName(request.lines.map((line) => line.title)),
-        successUrl: `${APP_URL}/checkout/${request.sessionId}/success`,
-        failUrl: `${APP_URL}/checkout/${request.sessionId}/fail`,
+        ...tossReturnUrls(APP_URL, request.sessionId),
       },
     });
     if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };

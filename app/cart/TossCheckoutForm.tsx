@@ -1,0 +1,109 @@
+import { useFetcher } from "@remix-run/react";
+import { loadTossPayments } from "@tosspayments/payment-sdk";
+import { useEffect, useRef, useState } from "react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useHydrated } from "remix-utils/use-hydrated";
+import { serializeCheckoutItems, type CartItem } from "~/services/cart";
+import type { BrowserCheckout } from "~/services/payments/browser-checkout.server";
+
+// 결제하기 for the KRW group. Without JavaScript it is the plain form post the
+// server answers with a 303 to the payment window it created. With JavaScript
+// the same post (marked `enhanced`) answers what TossPayments' SDK needs, and
+// the page opens the window through the SDK; if the SDK cannot be loaded or
+// refuses, the page goes to the server-created window of the same checkout.
+
+type CheckoutAnswer = BrowserCheckout | { ok: false; message: string; problems?: string[] };
+
+/** How long the SDK script may take to load before the server-created window is used. */
+const SDK_LOAD_TIMEOUT_MS = 8_000;
+
+/** The shopper closed Toss's window: not a failure to fall back from. */
+const CANCEL_CODES = new Set(["USER_CANCEL", "PAY_PROCESS_CANCELED"]);
+
+function errorCode(error: unknown): string | null {
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : null;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The TossPayments SDK did not load within ${ms} ms.`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function openPaymentWindow(answer: BrowserCheckout): Promise<"leaving" | "canceled"> {
+  const { toss } = answer;
+  if (toss) {
+    try {
+      const payments = await withTimeout(loadTossPayments(toss.clientKey, { src: toss.sdkUrl }), SDK_LOAD_TIMEOUT_MS);
+      await payments.requestPayment(toss.method, toss.payment);
+      return "leaving";
+    } catch (error) {
+      if (CANCEL_CODES.has(errorCode(error) ?? "")) return "canceled";
+      console.warn("TossPayments SDK unavailable; opening the server-created payment window instead.", error);
+    }
+  }
+  window.location.assign(answer.redirectUrl);
+  return "leaving";
+}
+
+export function TossCheckoutForm({ items }: { items: CartItem[] }) {
+  const fetcher = useFetcher<CheckoutAnswer>();
+  const hydrated = useHydrated();
+  const [opening, setOpening] = useState(false);
+  const [canceled, setCanceled] = useState(false);
+  const handled = useRef<CheckoutAnswer | null>(null);
+  const answer = fetcher.data;
+
+  useEffect(() => {
+    if (!answer || fetcher.state !== "idle" || handled.current === answer || !answer.ok) return;
+    handled.current = answer;
+    setOpening(true);
+    setCanceled(false);
+    void openPaymentWindow(answer).then((outcome) => {
+      if (outcome === "canceled") {
+        setOpening(false);
+        setCanceled(true);
+      }
+    });
+  }, [answer, fetcher.state]);
+
+  const busy = fetcher.state !== "idle" || opening;
+  return (
+    <fetcher.Form method="post" action="/cart" className="checkout-form" onSubmit={() => setCanceled(false)}>
+      <AuthenticityTokenInput />
+      <input type="hidden" name="intent" value="checkout" />
+      <input type="hidden" name="items" value={serializeCheckoutItems(items)} />
+      {hydrated ? <input type="hidden" name="enhanced" value="1" /> : null}
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? "결제 준비 중…" : "결제하기"}
+      </button>
+      {answer && !answer.ok && fetcher.state === "idle" ? (
+        <div className="alert" role="alert">
+          <p>{answer.message}</p>
+          {answer.problems ? (
+            <ul>
+              {answer.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {canceled ? (
+        <p className="notice" role="status">
+          결제를 취소했습니다. Nothing was charged; press 결제하기 to try again.
+        </p>
+      ) : null}
+    </fetcher.Form>
+  );
+}

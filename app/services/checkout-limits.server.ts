@@ -1,0 +1,26 @@
+import { getClientIPAddress } from "remix-utils/get-client-ip-address";
+import { env } from "~/env.server";
+import { hit } from "~/services/rate-limit.server";
+
+export type CheckoutLimit = { limited: false } | { limited: true; retryAfterSeconds: number; message: string };
+
+/**
+ * Counts a checkout post against the shopper's and the address's per-minute
+ * limits (kept in PostgreSQL, so every server shares them).
+ */
+export async function limitCheckoutPosts(request: Request, user: { id: string }): Promise<CheckoutLimit> {
+  const settings = env();
+  const ip = getClientIPAddress(request);
+  const verdict = await hit(
+    {
+      [`checkout:user:${user.id}`]: settings.CHECKOUT_POSTS_PER_MINUTE,
+      ...(ip ? { [`checkout:ip:${ip}`]: settings.CHECKOUT_POSTS_PER_MINUTE_PER_IP } : {}),
+    },
+    60_000,
+  );
+  if (!verdict.limited) return verdict;
+  return {
+    ...verdict,
+    message: `Too many checkout attempts. Nothing was charged; please wait ${verdict.retryAfterSeconds} seconds and try again.`,
+  };
+}

@@ -1,0 +1,185 @@
+import { expect, test, type Page, type Request, type Response } from "@playwright/test";
+import { addFromCatalog, signUp } from "./support";
+
+// 결제하기 for a KRW cart: with JavaScript on the page opens TossPayments' window
+// through @tosspayments/payment-sdk (the sandbox serves the SDK script); with it
+// off, or when the SDK cannot load, the server-created window of the same
+// checkout. Every way ends in the same settlement.
+
+const KRW_CART = ["한국어 마케팅 카피 프롬프트 팩", "Korean Speech Commands Dataset", "유튜브 쇼츠 대본 프롬프트 모음"];
+const SANDBOX = `http://127.0.0.1:${Number(process.env.E2E_SANDBOX_PORT ?? 4110)}`;
+// The server and the sandbox both default to the sandbox's secret key (app/env.server.ts, sandbox/env.ts).
+const TOSS_SECRET_KEY = process.env.TOSS_SECRET_KEY || "test_sk_sandbox";
+
+interface SdkRecord {
+  scriptLoads: Array<{ status: number }>;
+  data: Array<{ ok: boolean; method: string; clientKey: string; params: { orderId: string; amount: number }; paymentKey?: string; checkoutUrl?: string }>;
+}
+
+interface CheckoutAnswer {
+  ok: true;
+  sessionId: string;
+  redirectUrl: string;
+  toss: {
+    sdkUrl: string;
+    clientKey: string;
+    method: string;
+    payment: { amount: number; orderId: string; orderName: string; successUrl: string; failUrl: string; customerEmail?: string };
+  } | null;
+}
+
+async function sandbox<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${SANDBOX}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(response.ok, `${method} ${path}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+const sdkRecord = () => sandbox<SdkRecord>("GET", "/_sandbox/sdk-calls");
+
+async function fillKrwCart(page: Page, javaScriptEnabled: boolean) {
+  await signUp(page);
+  await page.goto("/");
+  for (const title of KRW_CART) await addFromCatalog(page, title, javaScriptEnabled);
+  await page.goto("/cart");
+  await expect(page.getByTestId("cart-group-KRW").getByTestId("cart-line")).toHaveCount(3);
+}
+
+/** Every POST of the cart form that asked for a checkout. */
+function recordCheckoutPosts(page: Page): Request[] {
+  const posts: Request[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/cart" && request.postData()?.includes("intent=checkout")) {
+      posts.push(request);
+    }
+  });
+  return posts;
+}
+
+const isCheckoutPost = (response: Response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/cart";
+
+/** Presses 결제하기 once the page is hydrated and returns the action's JSON answer. */
+async function payWithJavaScript(page: Page): Promise<CheckoutAnswer> {
+  const group = page.getByTestId("cart-group-KRW");
+  await expect(group.locator('.checkout-form input[name="enhanced"]')).toHaveCount(1);
+  const answered = page.waitForResponse(isCheckoutPost);
+  await group.getByRole("button", { name: "결제하기" }).click();
+  const response = await answered;
+  expect(response.status()).toBe(200);
+  const text = await response.text();
+  expect(text).not.toContain(TOSS_SECRET_KEY);
+  return JSON.parse(text) as CheckoutAnswer;
+}
+
+/**
+ * Approves in the sandbox's window and checks the success page of `sessionId`
+ * (or of whichever session the window returns to): every order PAID. Returns the return URL.
+ */
+async function approveAndExpectPaid(page: Page, sessionId?: string): Promise<URL> {
+  await expect(page.getByRole("cell", { name: "₩69,900" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "한국어 마케팅 카피 프롬프트 팩 외 2건" })).toBeVisible();
+  const returned = page.waitForRequest((request) => /\/checkout\/[0-9a-f-]+\/success\?/.test(request.url()));
+  await page.getByRole("button", { name: "결제 승인" }).click();
+  const returnUrl = new URL((await returned).url());
+  const returnedTo = returnUrl.pathname.split("/")[2];
+  if (sessionId) expect(returnedTo).toBe(sessionId);
+
+  await expect(page.getByTestId("checkout-result")).toHaveAttribute("data-status", "PAID");
+  expect(new URL(page.url()).pathname).toBe(`/checkout/${returnedTo}/success`);
+  await expect(page.getByTestId("order-line")).toHaveCount(3);
+  expect(await page.getByTestId("order-status").allTextContents()).toEqual(["PAID", "PAID", "PAID"]);
+  return returnUrl;
+}
+
+test.beforeEach(async () => {
+  await sandbox("DELETE", "/_sandbox/sdk-calls");
+});
+
+test.describe("with JavaScript on", () => {
+  test.use({ javaScriptEnabled: true });
+
+  test("a 3-product KRW cart opens Toss's window through the SDK's requestPayment and every order ends PAID", async ({ page }) => {
+    await fillKrwCart(page, true);
+    expect(await page.content()).not.toContain(TOSS_SECRET_KEY);
+    const posts = recordCheckoutPosts(page);
+
+    const answer = await payWithJavaScript(page);
+    expect(answer.toss).not.toBeNull();
+    const toss = answer.toss!;
+    expect(toss.method).toBe("카드");
+    expect(toss.sdkUrl).toBe(`${SANDBOX}/v1/sdk/payment`);
+    expect(toss.payment).toMatchObject({
+      amount: 69_900,
+      orderId: `order_${answer.sessionId.replace(/-/g, "")}`,
+      orderName: "한국어 마케팅 카피 프롬프트 팩 외 2건",
+      successUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/success$`)),
+      failUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/fail$`)),
+    });
+
+    // The window the SDK opened, not the one the server created for the fallback.
+    await expect(page).toHaveURL(/\/v1\/payments\/[^/]+\/checkout$/);
+    expect(page.url()).not.toBe(answer.redirectUrl);
+
+    const returnUrl = await approveAndExpectPaid(page, answer.sessionId);
+
+    const record = await sdkRecord();
+    expect(record.scriptLoads.map((load) => load.status)).toEqual([200]);
+    expect(record.data).toHaveLength(1);
+    const [call] = record.data;
+    expect(call).toMatchObject({ ok: true, method: "카드", clientKey: toss.clientKey, params: toss.payment });
+    expect(call.paymentKey).toBe(returnUrl.searchParams.get("paymentKey"));
+    expect(call.checkoutUrl).not.toBe(answer.redirectUrl);
+    expect(posts).toHaveLength(1);
+  });
+
+  for (const failure of ["unreachable", "answering 500"] as const) {
+    test(`with the SDK script ${failure}, falls back to the server-created window of the same checkout and ends PAID with one session`, async ({ page }) => {
+      if (failure === "unreachable") {
+        await page.route("**/v1/sdk/payment", (route) => route.abort("connectionrefused"));
+      } else {
+        await sandbox("POST", "/_sandbox/faults", { kind: "sdk_script_error", status: 500 });
+      }
+      await fillKrwCart(page, true);
+      const posts = recordCheckoutPosts(page);
+
+      const answer = await payWithJavaScript(page);
+      expect(answer.toss).not.toBeNull();
+      await page.waitForURL(answer.redirectUrl);
+
+      const returnUrl = await approveAndExpectPaid(page, answer.sessionId);
+      expect(returnUrl.searchParams.get("orderId")).toBe(answer.toss!.payment.orderId);
+      // One press, one post: the fallback reused the session that post created.
+      expect(posts).toHaveLength(1);
+      const record = await sdkRecord();
+      expect(record.data).toEqual([]);
+      expect(record.scriptLoads.map((load) => load.status)).toEqual(failure === "unreachable" ? [] : [500]);
+    });
+  }
+});
+
+test.describe("with JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a 3-product KRW cart goes to the window the server created with POST /v1/payments and every order ends PAID", async ({ page }) => {
+    await fillKrwCart(page, false);
+    expect(await page.content()).not.toContain(TOSS_SECRET_KEY);
+    await expect(page.getByTestId("cart-group-KRW").locator('.checkout-form input[name="enhanced"]')).toHaveCount(0);
+
+    const answered = page.waitForResponse(isCheckoutPost);
+    await page.getByTestId("cart-group-KRW").getByRole("button", { name: "결제하기" }).click();
+    const response = await answered;
+    expect(response.status()).toBe(303);
+    const windowUrl = response.headers().location;
+    expect(windowUrl).toMatch(/\/v1\/payments\/[^/]+\/checkout$/);
+    await page.waitForURL(windowUrl);
+
+    const returnUrl = await approveAndExpectPaid(page);
+    expect(returnUrl.searchParams.get("paymentKey")).toBe(windowUrl.split("/").at(-2));
+
+    const record = await sdkRecord();
+    expect(record).toEqual({ scriptLoads: [], data: [] });
+  });
+});

@@ -1,0 +1,12 @@
+import fs from "node:fs";
+import { FIGURES_FILE } from "./figures";
+
+export default async function setup() {
+  if (!process.env.DATABASE_URL) {
+    throw new Error(
+      "The reliability suite runs against a PostgreSQL server: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).",
+    );
+  }
+  if (!fs.existsSync("build/index.js")) throw new Error("No server build: run `npm run build` first.");
+  fs.rmSync(FIGURES_FILE, { force: true });
+}
