@@ -274,6 +274,7 @@ export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
         orderBy: { createdAt: "asc" },
         select: {
           id: true,
+          productId: true,
           status: true,
           amount: true,
           currency: true,

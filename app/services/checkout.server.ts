@@ -2,6 +2,7 @@ import { env } from "~/env.server";
 import { endPendingCheckout, openCheckoutSession, recordProviderCheckout } from "~/models/checkout.server";
 import type { PublicUser } from "~/models/user.server";
 import type { CheckoutItemInput } from "~/services/checkout-input";
+import { byLineOrder } from "~/services/line-order";
 import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
 import { quoteCart } from "~/services/quote.server";
 
@@ -33,11 +34,10 @@ export async function startCheckout(user: PublicUser, items: readonly CheckoutIt
   if (session.checkoutUrl) return { ok: true, sessionId: session.id, redirectUrl: session.checkoutUrl, reused: true };
 
   // The provider call carries an idempotency key derived from the session, so a
-  // concurrent post for the same session gets the same provider checkout. The
-  // key holds only if every such call sends the same parameters: the orders of
-  // one session share a created_at, so their order is made canonical here.
+  // concurrent post for the same session gets the same provider checkout; the
+  // lines go in their canonical order so every such call sends the same request.
   const provider = paymentProvider(session.provider);
-  const orders = [...session.orders].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  const orders = [...session.orders].sort(byLineOrder);
   const result = await provider.createCheckout({
     sessionId: session.id,
     buyer: { id: user.id, email: user.email, displayName: user.displayName },

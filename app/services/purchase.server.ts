@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { findCheckoutForBuyer } from "~/models/checkout.server";
+import { byLineOrder } from "~/services/line-order";
 
 const SessionId = z.string().uuid();
 
@@ -8,7 +9,7 @@ export async function requireOwnCheckout(sessionId: string | undefined, buyerId:
   const parsed = SessionId.safeParse(sessionId);
   const checkout = parsed.success ? await findCheckoutForBuyer(parsed.data, buyerId) : null;
   if (!checkout) throw new Response("Not found", { status: 404 });
-  return checkout;
+  return { ...checkout, orders: [...checkout.orders].sort(byLineOrder) };
 }
 
 export type PurchaseView = Awaited<ReturnType<typeof requireOwnCheckout>>;

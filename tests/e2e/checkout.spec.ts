@@ -35,7 +35,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByTestId("cart-group-KRW").getByRole("button", { name: "결제하기" }).click();
 
       await expect(page.getByRole("cell", { name: "₩69,900" })).toBeVisible();
-      await expect(page.getByRole("cell", { name: "한국어 마케팅 카피 프롬프트 팩 외 2건" })).toBeVisible();
+      await expect(page.getByRole("cell", { name: "Korean Speech Commands Dataset 외 2건" })).toBeVisible();
       await page.getByRole("button", { name: "결제 승인" }).click();
 
       await expect(page).toHaveURL(/\/checkout\/[0-9a-f-]+\/success/);

@@ -80,7 +80,7 @@ async function payWithJavaScript(page: Page): Promise<CheckoutAnswer> {
  */
 async function approveAndExpectPaid(page: Page, sessionId?: string): Promise<URL> {
   await expect(page.getByRole("cell", { name: "₩69,900" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: "한국어 마케팅 카피 프롬프트 팩 외 2건" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Korean Speech Commands Dataset 외 2건" })).toBeVisible();
   const returned = page.waitForRequest((request) => /\/checkout\/[0-9a-f-]+\/success\?/.test(request.url()));
   await page.getByRole("button", { name: "결제 승인" }).click();
   const returnUrl = new URL((await returned).url());
@@ -114,7 +114,7 @@ test.describe("with JavaScript on", () => {
     expect(toss.payment).toMatchObject({
       amount: 69_900,
       orderId: `order_${answer.sessionId.replace(/-/g, "")}`,
-      orderName: "한국어 마케팅 카피 프롬프트 팩 외 2건",
+      orderName: "Korean Speech Commands Dataset 외 2건",
       successUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/success$`)),
       failUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/fail$`)),
     });

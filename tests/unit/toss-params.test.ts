@@ -26,3 +26,18 @@ describe("TossPayments parameters", () => {
     expect([...tossOrderName(["😀".repeat(120)])]).toHaveLength(100);
   });
 });
+
+describe("the order of a checkout's lines", () => {
+  it("puts the dearest product first, then sorts by title, whatever order the cart had", async () => {
+    const { byLineOrder } = await import("~/services/line-order");
+    const line = (amount: number, title: string, productId: string) => ({ amount, productId, product: { title } });
+    const lines = [line(15000, "한국어 마케팅 카피 프롬프트 팩", "c"), line(9900, "유튜브 쇼츠", "a"), line(45000, "Korean Speech Commands Dataset", "b"), line(9900, "Webtoon", "d")];
+    expect([...lines].sort(byLineOrder).map((l) => l.product.title)).toEqual([
+      "Korean Speech Commands Dataset",
+      "한국어 마케팅 카피 프롬프트 팩",
+      "Webtoon",
+      "유튜브 쇼츠",
+    ]);
+    expect(tossOrderName([...lines].reverse().sort(byLineOrder).map((l) => l.product.title))).toBe("Korean Speech Commands Dataset 외 3건");
+  });
+});

@@ -1,5 +1,6 @@
 import { env } from "~/env.server";
 import { findCheckoutForBuyer } from "~/models/checkout.server";
+import { byLineOrder } from "~/services/line-order";
 import { tossSdkRequest, type TossSdkRequest } from "~/services/payments/toss-sdk";
 
 // With JavaScript on, the page opens the provider's window itself where the
@@ -33,7 +34,7 @@ export async function browserCheckout(
       sessionId: checkout.id,
       orderId,
       total: checkout.total,
-      titles: checkout.orders.map((order) => order.product.title),
+      titles: [...checkout.orders].sort(byLineOrder).map((order) => order.product.title),
       buyer: checkout.buyer,
     }),
   };
