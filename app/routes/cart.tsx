@@ -14,9 +14,8 @@ import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/serv
 import { parseCheckoutItems } from "~/services/checkout-input";
 import { startCheckout } from "~/services/checkout.server";
 import { limitCheckoutPosts } from "~/services/checkout-limits.server";
-import { requireCsrfToken } from "~/services/csrf.server";
+import { readProtectedForm } from "~/services/csrf.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
-import { readForm } from "~/services/request-body.server";
 import { passRetryAfter } from "~/services/route-headers";
 import { browserCheckout } from "~/services/payments/browser-checkout.server";
 import { flashNotice } from "~/services/session.server";
@@ -37,8 +36,7 @@ const CartChangeForm = z.object({
 const CheckoutIntent = z.object({ intent: z.literal("checkout"), enhanced: z.literal("1").optional() });
 
 async function act({ request }: ActionFunctionArgs) {
-  const form = await readForm(request);
-  await requireCsrfToken(form, request);
+  const form = await readProtectedForm(request);
   const fields = Object.fromEntries(form);
 
   const checkout = CheckoutIntent.safeParse(fields);

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
 import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/auth.server";
-import { requireCsrfToken } from "~/services/csrf.server";
+import { readProtectedForm } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
 import { passRetryAfter } from "~/services/route-headers";
 import { unlessDatabaseDown } from "~/services/outage.server";
@@ -19,8 +19,7 @@ async function load({ request }: LoaderFunctionArgs) {
 export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 async function act({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
-  await requireCsrfToken(form, request);
+  const form = await readProtectedForm(request);
   const parsed = LogInForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ errors: fieldErrors(parsed.error), email: String(form.get("email") ?? "") }, { status: 400 });
 

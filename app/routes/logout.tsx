@@ -1,10 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { endSession } from "~/services/auth.server";
-import { requireCsrfToken } from "~/services/csrf.server";
+import { readProtectedForm } from "~/services/csrf.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
 
 async function act({ request }: ActionFunctionArgs) {
-  await requireCsrfToken(await request.formData(), request);
+  await readProtectedForm(request);
   return endSession(request);
 }
 

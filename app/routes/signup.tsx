@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
 import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/auth.server";
-import { requireCsrfToken } from "~/services/csrf.server";
+import { readProtectedForm } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
 import { unlessDatabaseDown } from "~/services/outage.server";
 
@@ -16,8 +16,7 @@ async function load({ request }: LoaderFunctionArgs) {
 export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
 async function act({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
-  await requireCsrfToken(form, request);
+  const form = await readProtectedForm(request);
   const values = { email: String(form.get("email") ?? ""), displayName: String(form.get("displayName") ?? "") };
   const parsed = SignUpForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ errors: fieldErrors(parsed.error), values }, { status: 400 });

@@ -1,6 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import { CSRF, CSRFError } from "remix-utils/csrf/server";
 import { DEV_SESSION_SECRET, env, isProduction } from "~/env.server";
+import { readForm } from "~/services/request-body.server";
 
 let csrf: CSRF | undefined;
 
@@ -41,4 +42,11 @@ export async function requireCsrfToken(form: FormData, request: Request): Promis
     }
     throw error;
   }
+}
+
+/** A state-changing form: size-limited, urlencoded, and carrying this visitor's CSRF token. */
+export async function readProtectedForm(request: Request): Promise<FormData> {
+  const form = await readForm(request);
+  await requireCsrfToken(form, request);
+  return form;
 }
