@@ -48,38 +48,23 @@ export interface OpenedCheckout {
 }
 
 /**
- * The buyer's open checkout for this exact quote, or a new one (session, one
- * order per product, one payment) written in one transaction. A transaction
- * advisory lock on (buyer, quote) makes concurrent identical posts queue here,
- * so they all end in the same session.
- *
- * A new checkout is one INSERT statement whatever the number of products
- * (the orders come from arrays), and is answered from what was written
- * instead of being read back.
+ * The buyer's open checkout for this exact quote, or a new one: the session,
+ * one order per product and the payment, written by one INSERT statement
+ * whatever the number of products. A partial unique index allows one PENDING
+ * checkout per (buyer, quote), so concurrent identical posts all end in the
+ * same session: the first INSERT wins, the others wait for it and read it.
  */
 export async function openCheckoutSession(checkout: NewCheckout): Promise<{ session: OpenedCheckout; created: boolean }> {
-  return db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${checkout.buyerId}:${checkout.quoteHash}`}, 0))`;
-    const existing = await tx.checkoutSession.findFirst({
-      where: {
-        buyerId: checkout.buyerId,
-        quoteHash: checkout.quoteHash,
-        status: "PENDING",
-        expiresAt: { gt: new Date() },
-      },
-      orderBy: { createdAt: "desc" },
-      select: checkoutWithLines,
-    });
-    if (existing) return { session: existing, created: false };
-
+  for (let attempt = 0; attempt < 3; attempt++) {
     const id = randomUUID();
     const orders = checkout.lines.map((line) => ({ id: randomUUID(), productId: line.productId, amount: line.amount, product: { title: line.title } }));
     const reference = checkout.reference(id);
-    await tx.$executeRaw`
+    const inserted = await db().$queryRaw<Array<{ id: string }>>`
       WITH session AS (
         INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, status, quote_hash, expires_at)
         VALUES (${id}::uuid, ${checkout.buyerId}::uuid, ${checkout.currency}::"Currency", ${checkout.total},
                 ${checkout.provider}::"PaymentProvider", 'PENDING', ${checkout.quoteHash}, ${checkout.expiresAt})
+        ON CONFLICT (buyer_id, quote_hash) WHERE status = 'PENDING' DO NOTHING
         RETURNING id
       ), lines AS (
         INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency, status)
@@ -87,24 +72,37 @@ export async function openCheckoutSession(checkout: NewCheckout): Promise<{ sess
           FROM session,
                unnest(${orders.map((order) => order.id)}::uuid[], ${orders.map((order) => order.productId)}::uuid[],
                       ${orders.map((order) => order.amount)}::int[]) AS line(id, product_id, amount)
+      ), payment AS (
+        INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency, status)
+        SELECT session.id, ${checkout.provider}::"PaymentProvider", ${reference}, ${checkout.total}, ${checkout.currency}::"Currency", 'PENDING'
+          FROM session
       )
-      INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency, status)
-      SELECT session.id, ${checkout.provider}::"PaymentProvider", ${reference}, ${checkout.total}, ${checkout.currency}::"Currency", 'PENDING'
-        FROM session`;
-    const session: OpenedCheckout = {
-      id,
-      buyerId: checkout.buyerId,
-      currency: checkout.currency,
-      total: checkout.total,
-      provider: checkout.provider,
-      status: "PENDING",
-      expiresAt: checkout.expiresAt,
-      checkoutUrl: null,
-      orders,
-      payment: { providerReference: reference, providerPaymentId: null },
-    };
-    return { session, created: true };
-  });
+      SELECT id::text AS id FROM session`;
+    if (inserted.length > 0) {
+      const session: OpenedCheckout = {
+        id,
+        buyerId: checkout.buyerId,
+        currency: checkout.currency,
+        total: checkout.total,
+        provider: checkout.provider,
+        status: "PENDING",
+        expiresAt: checkout.expiresAt,
+        checkoutUrl: null,
+        orders,
+        payment: { providerReference: reference, providerPaymentId: null },
+      };
+      return { session, created: true };
+    }
+    const existing = await db().checkoutSession.findFirst({
+      where: { buyerId: checkout.buyerId, quoteHash: checkout.quoteHash, status: "PENDING" },
+      select: checkoutWithLines,
+    });
+    if (existing && existing.expiresAt > new Date()) return { session: existing, created: false };
+    // Past its time but not yet reached by the expiry job: expire it as the job
+    // would, then open a new one. (Or it ended meanwhile: simply try again.)
+    if (existing) await endPendingCheckout(existing.id, "EXPIRED");
+  }
+  throw new Error("Could not open a checkout: the open one kept changing under this request.");
 }
 
 export async function recordProviderCheckout(

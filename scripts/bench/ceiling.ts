@@ -59,10 +59,16 @@ async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
   }
 }
 
-/** One checkout post's statements: buyer, quote, the locked open-or-create transaction, the provider URL. */
+/** One checkout post's statements: buyer, rate limit, quote, the open-or-create INSERT, the provider URL. */
 export function runCheckoutCeiling(pool: pg.Pool, jobs: CheckoutJob[], concurrency: number): Promise<CeilingRun> {
   return drain(jobs, concurrency, async ({ buyerId, products }) => {
     await pool.query("SELECT id, email, display_name, is_seller FROM users WHERE id = $1", [buyerId]);
+    await pool.query(
+      `INSERT INTO rate_limits (key, window_started_at, hits) VALUES ($1, now(), 1)
+       ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1
+       RETURNING key, hits, window_started_at`,
+      [`ceiling:${buyerId}`],
+    );
     const ids = products.map((p) => p.id);
     await pool.query(
       `SELECT p.id, p.title, p.price, p.currency::text AS currency, p.published, p.seller_id,
@@ -73,29 +79,23 @@ export function runCheckoutCeiling(pool: pg.Pool, jobs: CheckoutJob[], concurren
     const quoteHash = createHash("sha256").update(`${buyerId}|${ids.join("|")}|${randomUUID()}`).digest("hex");
     const sessionId = randomUUID();
     const total = products.reduce((sum, p) => sum + p.price, 0);
-    await inTransaction(pool, async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${buyerId}:${quoteHash}`]);
-      await client.query(
-        `SELECT id, checkout_url FROM checkout_sessions
-          WHERE buyer_id = $1 AND quote_hash = $2 AND status = 'PENDING' AND expires_at > now()
-          ORDER BY created_at DESC LIMIT 1`,
-        [buyerId, quoteHash],
-      );
-      await client.query(
-        `WITH session AS (
-           INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, quote_hash, expires_at)
-           VALUES ($1::uuid, $2::uuid, 'USD', $3, 'STRIPE', $4, now() + interval '60 minutes')
-           RETURNING id
-         ), lines AS (
-           INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency)
-           SELECT line.id, session.id, line.product_id, $2::uuid, line.amount, 'USD'
-             FROM session, unnest($5::uuid[], $6::uuid[], $7::int[]) AS line(id, product_id, amount)
-         )
+    await pool.query(
+      `WITH session AS (
+         INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, quote_hash, expires_at)
+         VALUES ($1::uuid, $2::uuid, 'USD', $3, 'STRIPE', $4, now() + interval '60 minutes')
+         ON CONFLICT (buyer_id, quote_hash) WHERE status = 'PENDING' DO NOTHING
+         RETURNING id
+       ), lines AS (
+         INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency)
+         SELECT line.id, session.id, line.product_id, $2::uuid, line.amount, 'USD'
+           FROM session, unnest($5::uuid[], $6::uuid[], $7::int[]) AS line(id, product_id, amount)
+       ), payment AS (
          INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency)
-         SELECT session.id, 'STRIPE', NULL, $3, 'USD' FROM session`,
-        [sessionId, buyerId, total, quoteHash, products.map(() => randomUUID()), ids, products.map((p) => p.price)],
-      );
-    });
+         SELECT session.id, 'STRIPE', NULL, $3, 'USD' FROM session
+       )
+       SELECT id FROM session`,
+      [sessionId, buyerId, total, quoteHash, products.map(() => randomUUID()), ids, products.map((p) => p.price)],
+    );
     await pool.query(
       `WITH session AS (
          UPDATE checkout_sessions SET checkout_url = $2, updated_at = now() WHERE id = $1::uuid RETURNING id
