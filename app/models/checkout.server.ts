@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
+import { purchasedProductSelect } from "~/models/product.server";
 import type { Prisma } from "~/generated/prisma/client";
 
 // Checkout sessions with their orders and payment: the only code that writes them.
@@ -276,14 +277,7 @@ export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
           status: true,
           amount: true,
           currency: true,
-          product: {
-            select: {
-              id: true,
-              title: true,
-              seller: { select: { displayName: true } },
-              files: { select: { id: true, filename: true, sizeBytes: true }, orderBy: { filename: "asc" } },
-            },
-          },
+          product: { select: purchasedProductSelect },
         },
       },
     },

@@ -2,6 +2,14 @@ import { db } from "~/db.server";
 
 const sellerSummary = { select: { id: true, displayName: true } } as const;
 
+/** A bought product as the purchase pages show it: title, seller and its downloadable files. */
+export const purchasedProductSelect = {
+  id: true,
+  title: true,
+  seller: { select: { displayName: true } },
+  files: { select: { id: true, filename: true, sizeBytes: true }, orderBy: { filename: "asc" } },
+} as const;
+
 export async function listPublishedProducts() {
   return db().product.findMany({
     where: { published: true },

@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { purchasedProductSelect } from "~/models/product.server";
 
 /** The file, if `fileId` belongs to the product of `orderId` and the order is the buyer's. */
 export async function findOrderFile(orderId: string, fileId: string, buyerId: string) {
@@ -29,14 +30,7 @@ export async function listOwnedProducts(userId: string) {
     select: {
       grantedAt: true,
       order: { select: { id: true, checkoutSessionId: true, paidAt: true } },
-      product: {
-        select: {
-          id: true,
-          title: true,
-          seller: { select: { displayName: true } },
-          files: { select: { id: true, filename: true, sizeBytes: true }, orderBy: { filename: "asc" } },
-        },
-      },
+      product: { select: purchasedProductSelect },
     },
   });
 }

@@ -52,7 +52,7 @@ async function act({ request }: ActionFunctionArgs) {
       );
     }
     const result = await startCheckout(user, items.items);
-    if (result.ok) return checkout.data.enhanced ? json(await browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
+    if (result.ok) return checkout.data.enhanced ? json(browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
     const message = result.status === 409 ? "The cart changed since you saw it, so nothing was charged:" : "Nothing was charged.";
     return json({ ok: false as const, message, problems: result.problems }, { status: result.status });
   }

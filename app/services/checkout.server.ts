@@ -6,8 +6,17 @@ import { byLineOrder } from "~/services/line-order";
 import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
 import { quoteCart } from "~/services/quote.server";
 
+/** What the provider was asked for, for a page that opens the provider's window itself. */
+export interface OpenCheckout {
+  provider: "STRIPE" | "TOSS";
+  total: number;
+  reference: string | null;
+  /** Product titles in the lines' canonical order. */
+  titles: string[];
+}
+
 export type StartCheckoutResult =
-  | { ok: true; sessionId: string; redirectUrl: string; reused: boolean }
+  | { ok: true; sessionId: string; redirectUrl: string; reused: boolean; checkout: OpenCheckout }
   | { ok: false; status: 409; problems: string[] }
   | { ok: false; status: 502; problems: string[]; sessionId: string };
 
@@ -31,13 +40,27 @@ export async function startCheckout(user: PublicUser, items: readonly CheckoutIt
     lines: quote.lines.map((line) => ({ productId: line.productId, title: line.title, amount: line.amount })),
     reference: (sessionId) => referenceChosenByUs(quote.provider, sessionId),
   });
-  if (session.checkoutUrl) return { ok: true, sessionId: session.id, redirectUrl: session.checkoutUrl, reused: true };
+  const orders = [...session.orders].sort(byLineOrder);
+  const opened = (reference: string | null): OpenCheckout => ({
+    provider: session.provider,
+    total: session.total,
+    reference,
+    titles: orders.map((order) => order.product.title),
+  });
+  if (session.checkoutUrl) {
+    return {
+      ok: true,
+      sessionId: session.id,
+      redirectUrl: session.checkoutUrl,
+      reused: true,
+      checkout: opened(session.payment?.providerReference ?? null),
+    };
+  }
 
   // The provider call carries an idempotency key derived from the session, so a
   // concurrent post for the same session gets the same provider checkout; the
   // lines go in their canonical order so every such call sends the same request.
   const provider = paymentProvider(session.provider);
-  const orders = [...session.orders].sort(byLineOrder);
   const result = await provider.createCheckout({
     sessionId: session.id,
     buyer: { id: user.id, email: user.email, displayName: user.displayName },
@@ -64,5 +87,5 @@ export async function startCheckout(user: PublicUser, items: readonly CheckoutIt
     };
   }
   await recordProviderCheckout(session.id, result);
-  return { ok: true, sessionId: session.id, redirectUrl: result.redirectUrl, reused: !created };
+  return { ok: true, sessionId: session.id, redirectUrl: result.redirectUrl, reused: !created, checkout: opened(result.reference) };
 }

@@ -15,14 +15,6 @@ export class MoneyError extends Error {
   }
 }
 
-export function isCurrency(value: unknown): value is CurrencyCode {
-  return typeof value === "string" && (CURRENCIES as readonly string[]).includes(value);
-}
-
-export function minorDigits(currency: CurrencyCode): number {
-  return MINOR_DIGITS[currency];
-}
-
 /** Throws unless `amount` is a whole, non-negative, safe number of minor units. */
 export function assertMinorUnits(amount: number): number {
   if (!Number.isSafeInteger(amount) || amount < 0) {

@@ -11,5 +11,3 @@ export async function requireOwnCheckout(sessionId: string | undefined, buyerId:
   if (!checkout) throw new Response("Not found", { status: 404 });
   return { ...checkout, orders: [...checkout.orders].sort(byLineOrder) };
 }
-
-export type PurchaseView = Awaited<ReturnType<typeof requireOwnCheckout>>;

@@ -1,6 +1,5 @@
 import { env } from "~/env.server";
-import { findCheckoutForBuyer } from "~/models/checkout.server";
-import { byLineOrder } from "~/services/line-order";
+import type { OpenCheckout } from "~/services/checkout.server";
 import { tossSdkRequest, type TossSdkRequest } from "~/services/payments/toss-sdk";
 
 // With JavaScript on, the page opens the provider's window itself where the
@@ -16,26 +15,25 @@ export interface BrowserCheckout {
   toss: TossSdkRequest | null;
 }
 
-export async function browserCheckout(
-  buyer: { id: string },
-  started: { sessionId: string; redirectUrl: string },
-): Promise<BrowserCheckout> {
+export function browserCheckout(
+  buyer: { email: string; displayName: string },
+  started: { sessionId: string; redirectUrl: string; checkout: OpenCheckout },
+): BrowserCheckout {
   const plain: BrowserCheckout = { ok: true, sessionId: started.sessionId, redirectUrl: started.redirectUrl, toss: null };
-  const checkout = await findCheckoutForBuyer(started.sessionId, buyer.id);
-  const orderId = checkout?.payment?.providerReference;
+  const { provider, total, reference, titles } = started.checkout;
   const settings = env();
-  if (!checkout || checkout.provider !== "TOSS" || checkout.status !== "PENDING" || !orderId || !settings.TOSS_CLIENT_KEY) return plain;
+  if (provider !== "TOSS" || !reference || !settings.TOSS_CLIENT_KEY) return plain;
   return {
     ...plain,
     toss: tossSdkRequest({
       sdkUrl: settings.TOSS_SDK_URL,
       clientKey: settings.TOSS_CLIENT_KEY,
       appUrl: settings.APP_URL,
-      sessionId: checkout.id,
-      orderId,
-      total: checkout.total,
-      titles: [...checkout.orders].sort(byLineOrder).map((order) => order.product.title),
-      buyer: checkout.buyer,
+      sessionId: started.sessionId,
+      orderId: reference,
+      total,
+      titles,
+      buyer,
     }),
   };
 }
