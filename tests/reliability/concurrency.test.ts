@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { prepareDatabase, releaseDatabase } from "../support/database";
 import type { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 import { addFigures } from "./figures";
@@ -12,14 +11,13 @@ import {
   shuffle,
   sleep,
   sqlClient,
-  startPaymentSandbox,
-  startServers,
+  startShop,
   stripeSessionIdOf,
-  useScratchDatabase,
   waitFor,
   type AppServer,
   type LoadBalancer,
   type Sandbox,
+  type Shop,
   type ScratchDatabase,
 } from "./harness";
 
@@ -31,26 +29,20 @@ let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
 let balancer: LoadBalancer;
+let shop: Shop | undefined;
 
 beforeAll(async () => {
-  database = await useScratchDatabase("concurrency");
-  await prepareDatabase();
-  sandbox = await startPaymentSandbox();
-  ({ servers, balancer } = await startServers(2, "concurrency", {
-    ...sandbox.serverEnv(),
-    EXPIRY_JOB_INTERVAL_SECONDS: "1",
-    CHECKOUT_POSTS_PER_MINUTE: "1000",
-    PROVIDER_TIMEOUT_MS: "10000",
-  }));
+  shop = await startShop("concurrency", {
+    webhooks: "catcher",
+    env: { EXPIRY_JOB_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "10000" },
+  });
+  ({ database, sandbox, servers, balancer } = shop);
 });
 
 afterAll(async () => {
-  await Promise.all((servers ?? []).map((server) => server.stop()));
-  await balancer?.close();
-  await sandbox?.close();
-  await releaseDatabase();
-  await database?.drop();
+  await shop?.stop();
 });
+
 
 /** The cart action's message in a rendered page (its actionData), for failure messages. */
 function actionMessage(html: string): string {

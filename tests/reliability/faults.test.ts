@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { prepareDatabase, releaseDatabase } from "../support/database";
 import type { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 import { addFigures } from "./figures";
@@ -14,13 +13,12 @@ import {
   postStripeEvent,
   sleep,
   sqlClient,
-  startPaymentSandbox,
-  startServers,
+  startShop,
   stripeSessionIdOf,
-  useScratchDatabase,
   waitFor,
   type LoadBalancer,
   type Sandbox,
+  type Shop,
   type ScratchDatabase,
 } from "./harness";
 
@@ -35,29 +33,21 @@ let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
 let balancer: LoadBalancer;
+let shop: Shop | undefined;
 let faultsTried = 0;
 
 beforeAll(async () => {
-  database = await useScratchDatabase("faults");
-  await prepareDatabase();
-  sandbox = await startPaymentSandbox();
-  ({ servers, balancer } = await startServers(2, "faults", {
-    ...sandbox.serverEnv(),
-    EXPIRY_JOB_INTERVAL_SECONDS: "1",
-    CHECKOUT_POSTS_PER_MINUTE: "1000",
-    PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
-  }));
-  await sandbox.sendWebhooksTo(balancer);
+  shop = await startShop("faults", {
+    env: { EXPIRY_JOB_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) },
+  });
+  ({ database, sandbox, servers, balancer } = shop);
 });
 
 afterAll(async () => {
   addFigures({ faults_tried: faultsTried });
-  await Promise.all((servers ?? []).map((server) => server.stop()));
-  await balancer?.close();
-  await sandbox?.close();
-  await releaseDatabase();
-  await database?.drop();
+  await shop?.stop();
 });
+
 
 type Currency = "USD" | "KRW";
 const PRICE: Record<Currency, number> = { USD: 1200, KRW: 15000 };

@@ -7,6 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import Stripe from "stripe";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
+import { prepareDatabase, releaseDatabase } from "../support/database";
 import type { Visitor } from "../support/requests";
 
 // Real processes for the reliability suite: app servers spawned from the
@@ -529,4 +530,45 @@ export class DatabaseProxy {
   async restore(): Promise<void> {
     if (!this.server) await this.listen();
   }
+}
+
+// ---------------------------------------------------------------------------
+// The whole shop for one test file
+
+export interface Shop {
+  database: ScratchDatabase;
+  sandbox: Sandbox;
+  servers: AppServer[];
+  balancer: LoadBalancer;
+  stop(): Promise<void>;
+}
+
+/**
+ * A scratch database (migrated), the payment sandbox and `servers` app server
+ * processes behind one balancer, with the sandbox's webhooks sent to the
+ * balancer unless `webhooks` says otherwise.
+ */
+export async function startShop(
+  label: string,
+  { env = {}, keys = SANDBOX_KEYS, servers: count = 2, webhooks = "balancer" }:
+    { env?: Record<string, string>; keys?: Keys; servers?: number; webhooks?: "balancer" | "catcher" | null } = {},
+): Promise<Shop> {
+  const database = await useScratchDatabase(label);
+  await prepareDatabase();
+  const sandbox = await startPaymentSandbox(keys);
+  const { servers, balancer } = await startServers(count, label, { ...sandbox.serverEnv(), ...env });
+  await sandbox.sendWebhooksTo(webhooks === "balancer" ? balancer : webhooks);
+  return {
+    database,
+    sandbox,
+    servers,
+    balancer,
+    async stop() {
+      await Promise.all(servers.map((server) => server.stop()));
+      await balancer.close();
+      await sandbox.close();
+      await releaseDatabase();
+      await database.drop();
+    },
+  };
 }

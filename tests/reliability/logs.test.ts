@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
-import { prepareDatabase, releaseDatabase } from "../support/database";
 import { Visitor } from "../support/requests";
 import { createProducts, itemsOf } from "../support/shop";
 import {
@@ -12,14 +11,13 @@ import {
   getAs,
   postCheckout,
   postStripeEvent,
-  startPaymentSandbox,
-  startServers,
+  startShop,
   stripeSessionIdOf,
-  useScratchDatabase,
   waitFor,
   type AppServer,
   type LoadBalancer,
   type Sandbox,
+  type Shop,
   type ScratchDatabase,
 } from "./harness";
 
@@ -48,32 +46,25 @@ let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
 let balancer: LoadBalancer;
+let shop: Shop | undefined;
 
 beforeAll(async () => {
-  database = await useScratchDatabase("logs");
-  await prepareDatabase();
-  sandbox = await startPaymentSandbox({
-    stripeSecretKey: secrets.STRIPE_SECRET_KEY,
-    stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET,
-    tossSecretKey: secrets.TOSS_SECRET_KEY,
-    tossClientKey: secrets.TOSS_CLIENT_KEY,
+  shop = await startShop("logs", {
+    keys: {
+      stripeSecretKey: secrets.STRIPE_SECRET_KEY,
+      stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET,
+      tossSecretKey: secrets.TOSS_SECRET_KEY,
+      tossClientKey: secrets.TOSS_CLIENT_KEY,
+    },
+    env: { SESSION_SECRET: secrets.SESSION_SECRET, EXPIRY_JOB_INTERVAL_SECONDS: "1", PROVIDER_TIMEOUT_MS: "1500" },
   });
-  ({ servers, balancer } = await startServers(2, "logs", {
-    ...sandbox.serverEnv(),
-    SESSION_SECRET: secrets.SESSION_SECRET,
-    EXPIRY_JOB_INTERVAL_SECONDS: "1",
-    PROVIDER_TIMEOUT_MS: "1500",
-  }));
-  await sandbox.sendWebhooksTo(balancer);
+  ({ database, sandbox, servers, balancer } = shop);
 });
 
 afterAll(async () => {
-  await Promise.all((servers ?? []).map((server) => server.stop()));
-  await balancer?.close();
-  await sandbox?.close();
-  await releaseDatabase();
-  await database?.drop();
+  await shop?.stop();
 });
+
 
 function form(visitor: Visitor, fields: Record<string, string>) {
   return {

@@ -1,21 +1,11 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type TestSandbox, sleep, startTestSandbox, stripeEvents, threeItemCheckout, tossEvents, waitFor } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { type TestSandbox, sleep, stripeEvents, threeItemCheckout, tossEvents, waitFor, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 let counter = 0;
 
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.control("POST", "/_sandbox/reset");
-  t.receiver.requests.length = 0;
-  t.receiver.answers = [200];
-});
+useTestSandbox((sandbox) => (t = sandbox));
 
 const fault = async (body: Record<string, unknown>) => {
   const response = await t.control("POST", "/_sandbox/faults", body);

@@ -1,18 +1,10 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KEYS, type TestSandbox, startTestSandbox, threeItemCheckout } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { KEYS, type TestSandbox, threeItemCheckout, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.control("POST", "/_sandbox/reset");
-});
+useTestSandbox((sandbox) => (t = sandbox));
 
 describe("Stripe Checkout Sessions through the official SDK", () => {
   it("creates an open, unpaid session in Stripe's shape from three line items", async () => {

@@ -1,20 +1,10 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KEYS, type TestSandbox, sleep, startTestSandbox, stripeEvents, threeItemCheckout, waitFor } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { KEYS, type TestSandbox, sleep, stripeEvents, threeItemCheckout, waitFor, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.control("POST", "/_sandbox/reset");
-  t.receiver.requests.length = 0;
-  t.receiver.answers = [200];
-});
+useTestSandbox((sandbox) => (t = sandbox));
 
 const verifier = new Stripe("sk_test_unused");
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type RunningSandbox, type SandboxOptions, startSandbox } from "../../sandbox/server.ts";
 
 export const KEYS = {
@@ -146,4 +147,24 @@ export function stripeEvents(receiver: Receiver): Array<{ type: string; id: stri
 
 export function tossEvents(receiver: Receiver): Array<{ eventType: string; createdAt: string; data: any }> {
   return receiver.requests.filter((r) => r.path === "/webhooks/toss").map((r) => JSON.parse(r.body));
+}
+
+/**
+ * One sandbox for the test file, reset (with its webhook receiver) before each
+ * test; `use` receives it once it has started.
+ */
+export function useTestSandbox(use: (sandbox: TestSandbox) => void): void {
+  let sandbox: TestSandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    use(sandbox);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  beforeEach(async () => {
+    await sandbox!.control("POST", "/_sandbox/reset");
+    sandbox!.receiver.requests.length = 0;
+    sandbox!.receiver.answers = [200];
+  });
 }

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type TestSandbox, startTestSandbox, tossEvents, waitFor } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { type TestSandbox, tossEvents, waitFor, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 let counter = 0;
 
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.control("POST", "/_sandbox/reset");
-  t.receiver.requests.length = 0;
-  t.receiver.answers = [200];
-});
+useTestSandbox((sandbox) => (t = sandbox));
 
 function windowRequest(overrides: Record<string, unknown> = {}) {
   counter += 1;

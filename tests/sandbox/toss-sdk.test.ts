@@ -1,19 +1,11 @@
 import { runInNewContext } from "node:vm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KEYS, type TestSandbox, startTestSandbox } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { KEYS, type TestSandbox, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 let counter = 0;
 
-beforeAll(async () => {
-  t = await startTestSandbox();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(async () => {
-  await t.control("POST", "/_sandbox/reset");
-});
+useTestSandbox((sandbox) => (t = sandbox));
 
 function cardParams(overrides: Record<string, unknown> = {}) {
   counter += 1;
