@@ -26,6 +26,7 @@ import autocannon from "autocannon";
 import bcrypt from "bcryptjs";
 import pg from "pg";
 import { runCheckoutCeiling, runSettlementCeiling, type CeilingRun, type CheckoutJob } from "./ceiling";
+import { costPer, sampleCpu, type CpuCost } from "./cpu-usage";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const PG_BASE = (process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432").replace(/\/$/, "");
@@ -43,8 +44,11 @@ const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_SECONDS ?? 420) * 1000
 const SIZES = [1, 10, 50] as const;
 const CONCURRENCY = 16;
 const SERIAL_REQUESTS = 30; // checkout posts per size at concurrency 1
-const PARALLEL_REQUESTS = 240; // checkout posts per size at concurrency 16
-const POOL_PER_BUYER = 96; // products each buyer draws carts from
+const PARALLEL_REQUESTS = 960; // checkout posts per size at concurrency 16 (60 per buyer)
+// Products each buyer draws carts from: a prime, so the carts a buyer posts of
+// one size are all different for 97 turns (each post writes a new session).
+const POOL_PER_BUYER = 97;
+const FLOOR_REQUESTS = 3000; // GET /healthz at concurrency 16
 const LOAD_BUYERS = CONCURRENCY;
 
 // ---------------------------------------------------------------- processes
@@ -360,7 +364,7 @@ function load(options: {
   connections: number;
   amount: number;
   expect: number;
-  request: () => { method: "POST"; path: string; headers: Record<string, string>; body: string };
+  request: () => { method: "GET" | "POST"; path: string; headers?: Record<string, string>; body?: string };
 }): Promise<LoadRun> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
@@ -418,6 +422,24 @@ function checkoutRun(size: number, connections: number, amount: number, buyers: 
       };
     },
   });
+}
+
+/** Runs `work` and returns its result with the CPU each process spent per request served. */
+async function withCpu<T>(work: () => Promise<T>, served: (result: T) => number): Promise<{ result: T; cpu: CpuCost }> {
+  const before = sampleCpu(app?.pid);
+  const result = await work();
+  return { result, cpu: costPer(before, sampleCpu(app?.pid), served(result)) };
+}
+
+/** Opens `count` connections before a ceiling run, so the run times statements, not connecting. */
+async function warmPool(pool: pg.Pool, count: number) {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  for (const client of clients) client.release();
+}
+
+/** The cheapest request the app serves: a resource route running one `SELECT 1` through Prisma. */
+function floorRun() {
+  return load({ connections: CONCURRENCY, amount: FLOOR_REQUESTS, expect: 200, request: () => ({ method: "GET", path: "/healthz" }) });
 }
 
 async function pendingSessions(pool: pg.Pool, buyers: Buyer[], size: number) {
@@ -529,6 +551,10 @@ async function main() {
   step("pages: JavaScript and time to first byte (the seeded catalog)");
   const pages = [await pageFigures("/"), await pageFigures("/cart")];
 
+  step(`floor: GET /healthz, ${FLOOR_REQUESTS} at concurrency ${CONCURRENCY}`);
+  await floorRun();
+  const floor = await withCpu(floorRun, (run) => run.ok);
+
   step("creating buyers and products, logging buyers in");
   const countBuyers = await createBuyers(pool, "count", 4);
   const serialBuyers = await createBuyers(pool, "serial", 1);
@@ -543,42 +569,65 @@ async function main() {
   step("warming up the checkout");
   await checkoutRun(10, 4, 40, warmBuyers);
 
-  const checkout: Array<{ size: number; serial: LoadRun; parallel: LoadRun; ceiling: CeilingRun }> = [];
+  await warmPool(pool, CONCURRENCY);
+  const checkout: CheckoutFigures[] = [];
   for (const size of SIZES) {
     step(`checkout posts, ${size} product(s): ${SERIAL_REQUESTS} at concurrency 1, ${PARALLEL_REQUESTS} at ${CONCURRENCY}, ceiling`);
     const serial = await checkoutRun(size, 1, SERIAL_REQUESTS, serialBuyers);
-    const parallel = await checkoutRun(size, CONCURRENCY, PARALLEL_REQUESTS, loadBuyers);
+    const parallel = await withCpu(() => checkoutRun(size, CONCURRENCY, PARALLEL_REQUESTS, loadBuyers), (run) => run.ok);
     const jobs: CheckoutJob[] = Array.from({ length: PARALLEL_REQUESTS }, (_, i) => {
       const buyer = ceilingBuyers[i % ceilingBuyers.length];
       return { buyerId: buyer.id, products: nextCart(buyer, size) };
     });
-    const ceiling = await runCheckoutCeiling(pool, jobs, CONCURRENCY);
-    checkout.push({ size, serial, parallel, ceiling });
+    const ceiling = await withCpu(() => runCheckoutCeiling(pool, jobs, CONCURRENCY), (run) => run.done);
+    checkout.push({ size, serial, parallel: parallel.result, ceiling: ceiling.result, cpu: parallel.cpu, ceilingCpu: ceiling.cpu });
   }
 
-  const settlement: Array<{ size: number; run: LoadRun; ceiling: CeilingRun }> = [];
+  const settlement: SettlementFigures[] = [];
   for (const size of SIZES) {
     step(`webhook settlements, ${size} order(s) per checkout, concurrency ${CONCURRENCY}, and ceiling`);
-    const run = await settlementRun(await pendingSessions(pool, [...serialBuyers, ...loadBuyers], size));
+    const sessions = await pendingSessions(pool, [...serialBuyers, ...loadBuyers], size);
+    const run = await withCpu(() => settlementRun(sessions), (r) => r.ok);
     const ceilingSessions = await pendingSessions(pool, ceilingBuyers, size).then((rows) =>
       rows.map((row) => ({ sessionId: row.id, total: row.total })),
     );
-    const ceiling = await runSettlementCeiling(pool, ceilingSessions.slice(0, run.requests || ceilingSessions.length), CONCURRENCY);
-    settlement.push({ size, run, ceiling });
+    const ceiling = await withCpu(
+      () => runSettlementCeiling(pool, ceilingSessions.slice(0, run.result.requests || ceilingSessions.length), CONCURRENCY),
+      (r) => r.done,
+    );
+    settlement.push({ size, run: run.result, ceiling: ceiling.result, cpu: run.cpu, ceilingCpu: ceiling.cpu });
   }
 
   await pool.end();
   await stopAppAndWait();
   const elapsed = (Date.now() - startedAt) / 1000;
-  report({ postgres, counts, checkout, settlement, pages, elapsed });
+  report({ postgres, counts, checkout, settlement, pages, floor: { run: floor.result, cpu: floor.cpu }, elapsed });
+}
+
+interface CheckoutFigures {
+  size: number;
+  serial: LoadRun;
+  parallel: LoadRun;
+  ceiling: CeilingRun;
+  cpu: CpuCost;
+  ceilingCpu: CpuCost;
+}
+
+interface SettlementFigures {
+  size: number;
+  run: LoadRun;
+  ceiling: CeilingRun;
+  cpu: CpuCost;
+  ceilingCpu: CpuCost;
 }
 
 function report(r: {
   postgres: string;
   counts: StatementCounts[];
-  checkout: Array<{ size: number; serial: LoadRun; parallel: LoadRun; ceiling: CeilingRun }>;
-  settlement: Array<{ size: number; run: LoadRun; ceiling: CeilingRun }>;
+  checkout: CheckoutFigures[];
+  settlement: SettlementFigures[];
   pages: Awaited<ReturnType<typeof pageFigures>>[];
+  floor: { run: LoadRun; cpu: CpuCost };
   elapsed: number;
 }) {
   const m = machine();
@@ -634,6 +683,41 @@ function report(r: {
     ]),
   );
 
+  lines.push(`### CPU per request at concurrency ${CONCURRENCY} (ms, read from /proc)`, "");
+  const cores = m.cores;
+  // At half the ceiling's rate the cores allow cores × 1000 / (rate / 2) ms of CPU per request in all;
+  // what the sandbox, PostgreSQL and the load generator use of it is left out of the app server's share.
+  const cpuRow = (what: string, size: number, cpu: CpuCost, ceiling: CpuCost, ceilingPerSecond: number) => {
+    const others = cpu.sandbox + cpu.postgres + cpu.bench;
+    const budget = (cores * 1000) / (ceilingPerSecond / 2) - others;
+    return [
+      what,
+      size,
+      fmt(cpu.app, 2),
+      fmt(cpu.sandbox, 2),
+      fmt(cpu.postgres, 2),
+      fmt(cpu.bench, 2),
+      fmt(cpu.app + others, 2),
+      fmt(ceiling.postgres + ceiling.bench, 2),
+      fmt(budget, 2),
+    ];
+  };
+  table(
+    ["work", "size", "app server", "sandbox", "PostgreSQL", "load generator", "all, HTTP run", "all, ceiling run", "app server's share at ratio 0.5"],
+    [
+      ...r.checkout.map((c) => cpuRow("checkout post", c.size, c.cpu, c.ceilingCpu, c.ceiling.perSecond)),
+      ...r.settlement.map((s) => cpuRow("settlement", s.size, s.cpu, s.ceilingCpu, s.ceiling.perSecond)),
+    ],
+  );
+  lines.push(
+    `The app server is one Node.js process: it serves at most 1000 / (its ms per request) requests per second. At half the`,
+    `ceiling's rate the ${cores} cores give every request ${cores} × 1000 / (ceiling /s ÷ 2) ms of CPU in all; the last column is`,
+    "what is left of that for the app server once the sandbox, PostgreSQL and the load generator have taken theirs.",
+    `Floor: GET /healthz (a resource route, one \`SELECT 1\` through Prisma) at concurrency ${CONCURRENCY}: ${fmt(r.floor.run.perSecond)} /s,`,
+    `app server ${fmt(r.floor.cpu.app, 2)} ms per request.`,
+    "",
+  );
+
   lines.push("### Pages (anonymous visitor)", "");
   table(
     ["page", "JS files", "JS bytes", "JS bytes gzip", "TTFB p50 ms", "TTFB p95 ms"],
@@ -670,11 +754,12 @@ function report(r: {
     `It drops and creates the database \`${DB_NAME}\`, starts \`node scripts/start.mjs\` (build when stale,`,
     `migrations, seed, the payment sandbox on ${SANDBOX}, the app on ${APP}), logs buyers in through`,
     "`/login` (session cookie, `csrf` cookie and the form's token) and posts `/cart` with `intent=checkout`.",
-    "Every checkout post carries a quote never posted before (each buyer draws carts from its own 96",
+    "Every checkout post carries a quote never posted before (each buyer draws carts from its own 97",
     "products), so each one writes a new session. Load comes from autocannon over loopback; every run is",
     "bounded by a request count. Statement counts come from the route modules run in the bench process",
     "against the same database and sandbox, counting each `pg` client query. The ceiling runs the same",
-    "statements (see scripts/bench/ceiling.ts) straight through `pg` at the same concurrency: no HTTP,",
+    "statements (see scripts/bench/ceiling.ts) straight through `pg` at the same concurrency, over connections",
+    "opened beforehand: no HTTP,",
     "Remix, Prisma or provider call. Settlement posts signed `checkout.session.completed` events to",
     "`/webhooks/stripe`, one per pending checkout, as the sandbox does after a payment. The app, the sandbox,",
     "PostgreSQL and autocannon share the machine's cores.",
