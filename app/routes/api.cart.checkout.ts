@@ -1,8 +1,6 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/services/auth.server";
-import { parseCheckoutItems } from "~/services/checkout-input";
-import { startCheckout } from "~/services/checkout.server";
-import { limitCheckoutPosts } from "~/services/checkout-limits.server";
+import { checkoutPost, refusalHeaders } from "~/services/checkout.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
 import { readBodyText } from "~/services/request-body.server";
 
@@ -24,16 +22,13 @@ async function act({ request }: ActionFunctionArgs) {
   } catch {
     return json({ error: "The body is not valid JSON." }, { status: 400 });
   }
-  const items = parseCheckoutItems(typeof body === "object" && body !== null && "items" in body ? body.items : undefined);
-  if (!items.ok) return json({ error: items.message }, { status: 400 });
-
-  const limit = await limitCheckoutPosts(request, user);
-  if (limit.limited) {
-    return json({ error: limit.message }, { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } });
-  }
-  const result = await startCheckout(user, items.items);
+  const items = typeof body === "object" && body !== null && "items" in body ? body.items : undefined;
+  const result = await checkoutPost(request, user, items);
   if (result.ok) return json({ sessionId: result.sessionId, redirectUrl: result.redirectUrl });
-  return json({ error: result.problems.join(" "), problems: result.problems }, { status: result.status });
+  return json(
+    { error: result.problems.join(" "), problems: result.problems },
+    { status: result.status, headers: refusalHeaders(result) },
+  );
 }
 
 export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));

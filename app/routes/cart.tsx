@@ -11,9 +11,7 @@ import { useRootData } from "~/root";
 import { requireUser, safeRedirectTarget } from "~/services/auth.server";
 import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart";
 import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
-import { parseCheckoutItems } from "~/services/checkout-input";
-import { startCheckout } from "~/services/checkout.server";
-import { limitCheckoutPosts } from "~/services/checkout-limits.server";
+import { checkoutPost, refusalHeaders } from "~/services/checkout.server";
 import { readProtectedForm } from "~/services/csrf.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
 import { passRetryAfter } from "~/services/route-headers";
@@ -42,19 +40,12 @@ async function act({ request }: ActionFunctionArgs) {
   const checkout = CheckoutIntent.safeParse(fields);
   if (checkout.success) {
     const user = await requireUser(request, "/cart");
-    const items = parseCheckoutItems(form.get("items"));
-    if (!items.ok) return json({ ok: false as const, message: items.message }, { status: 400 });
-    const limit = await limitCheckoutPosts(request, user);
-    if (limit.limited) {
-      return json(
-        { ok: false as const, message: limit.message },
-        { status: 429, headers: { "Retry-After": String(limit.retryAfterSeconds) } },
-      );
-    }
-    const result = await startCheckout(user, items.items);
+    const result = await checkoutPost(request, user, form.get("items"));
     if (result.ok) return checkout.data.enhanced ? json(browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
+    const init = { status: result.status, headers: refusalHeaders(result) };
+    if (result.status === 400 || result.status === 429) return json({ ok: false as const, message: result.problems[0] }, init);
     const message = result.status === 409 ? "The cart changed since you saw it, so nothing was charged:" : "Nothing was charged.";
-    return json({ ok: false as const, message, problems: result.problems }, { status: result.status });
+    return json({ ok: false as const, message, problems: result.problems }, init);
   }
 
   const parsed = CartChangeForm.safeParse(fields);

@@ -1,7 +1,8 @@
 import { env } from "~/env.server";
 import { endPendingCheckout, openCheckoutSession, recordProviderCheckout } from "~/models/checkout.server";
 import type { PublicUser } from "~/models/user.server";
-import type { CheckoutItemInput } from "~/services/checkout-input";
+import { parseCheckoutItems, type CheckoutItemInput } from "~/services/checkout-input";
+import { limitCheckoutPosts } from "~/services/checkout-limits.server";
 import { byLineOrder } from "~/services/line-order";
 import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
 import { quoteCart } from "~/services/quote.server";
@@ -20,12 +21,35 @@ export type StartCheckoutResult =
   | { ok: false; status: 409; problems: string[] }
   | { ok: false; status: 502; problems: string[]; sessionId: string };
 
+export type CheckoutPostResult =
+  | StartCheckoutResult
+  | { ok: false; status: 400; problems: string[] }
+  | { ok: false; status: 429; problems: string[]; retryAfterSeconds: number };
+
+/**
+ * A shopper's checkout post, from the form or the JSON API. The items are
+ * read first, so bad input changes nothing (not even the rate limit); then the
+ * post counts against the limits; then the cart is priced and opened.
+ */
+export async function checkoutPost(request: Request, user: PublicUser, rawItems: unknown): Promise<CheckoutPostResult> {
+  const items = parseCheckoutItems(rawItems);
+  if (!items.ok) return { ok: false, status: 400, problems: [items.message] };
+  const limit = await limitCheckoutPosts(request, user);
+  if (limit.limited) return { ok: false, status: 429, problems: [limit.message], retryAfterSeconds: limit.retryAfterSeconds };
+  return startCheckout(user, items.items);
+}
+
+/** Headers that go with a refused checkout post: Retry-After when it was over a limit. */
+export function refusalHeaders(result: CheckoutPostResult): HeadersInit {
+  return !result.ok && result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+}
+
 /**
  * Turns a cart into one checkout session with an order per product and one
  * payment, then opens the provider's checkout for it. The same cart posted
  * again while its checkout is open goes back to that checkout.
  */
-export async function startCheckout(user: PublicUser, items: readonly CheckoutItemInput[]): Promise<StartCheckoutResult> {
+async function startCheckout(user: PublicUser, items: readonly CheckoutItemInput[]): Promise<StartCheckoutResult> {
   const quoted = await quoteCart(user, items);
   if (!quoted.ok) return { ok: false, status: 409, problems: quoted.problems };
   const { quote } = quoted;
