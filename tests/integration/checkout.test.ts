@@ -1,25 +1,17 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { action as stripeWebhook } from "~/routes/webhooks.stripe";
 import { expireStaleSessions } from "~/services/expiry.server";
-import { prepareDatabase, releaseDatabase } from "../support/database";
-import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 let world: PaymentWorld;
 
-beforeAll(async () => {
-  world = await startPaymentWorld();
-  await prepareDatabase();
-});
-afterAll(async () => {
-  await world.close();
-  await releaseDatabase();
-});
+usePaymentWorld((started) => (world = started));
 
 async function postCheckout(visitor: Visitor, items: string) {
   return respond(() => cartAction({ request: visitor.post("/cart", { intent: "checkout", items }), params: {}, context: {} }));

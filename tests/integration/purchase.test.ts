@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
@@ -7,20 +7,15 @@ import { encodeCartCookieValue } from "~/services/cart";
 import { readCartIds } from "~/services/cart.server";
 import { loadLayout } from "~/services/layout.server";
 import { seedCatalog } from "../../prisma/seed";
-import { prepareDatabase, releaseDatabase } from "../support/database";
-import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 
 let world: PaymentWorld;
+usePaymentWorld((started) => (world = started));
+
 beforeAll(async () => {
-  world = await startPaymentWorld();
-  await prepareDatabase();
   await seedCatalog();
-});
-afterAll(async () => {
-  await world.close();
-  await releaseDatabase();
 });
 
 async function seeded(slug: string) {

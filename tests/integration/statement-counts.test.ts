@@ -5,8 +5,7 @@ import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { action as stripeWebhook } from "~/routes/webhooks.stripe";
 import { installSqlCounter, type SqlCounter } from "../../scripts/bench/sql-counter";
-import { prepareDatabase, releaseDatabase } from "../support/database";
-import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 
@@ -83,19 +82,17 @@ async function checkoutAndSettle(size: number): Promise<Measured> {
   return { visitor, sessionId: session.id, checkout, settlement, successPage };
 }
 
+usePaymentWorld((started) => (world = started));
+
 beforeAll(async () => {
-  world = await startPaymentWorld();
-  await prepareDatabase();
   // Webhooks are posted by the test itself, so nothing runs beside a measurement.
   await world.control("POST", "/_sandbox/config", { stripeWebhookUrl: null, tossWebhookUrl: null });
   counter = installSqlCounter();
   await checkoutAndSettle(2); // warms up the connection pool and Prisma's query cache
   for (const size of SIZES) measured.set(size, await checkoutAndSettle(size));
 });
-afterAll(async () => {
+afterAll(() => {
   counter?.uninstall();
-  await world.close();
-  await releaseDatabase();
 });
 
 function countsOf(pick: (m: Measured) => string[]) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as apiCheckout } from "~/routes/api.cart.checkout";
 import { action as cartAction } from "~/routes/cart";
@@ -6,20 +6,12 @@ import { loader as failLoader } from "~/routes/checkout.$sessionId.fail";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { action as tossWebhook } from "~/routes/webhooks.toss";
 import { expireStaleSessions } from "~/services/expiry.server";
-import { prepareDatabase, releaseDatabase } from "../support/database";
-import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 let world: PaymentWorld;
-beforeAll(async () => {
-  world = await startPaymentWorld();
-  await prepareDatabase();
-});
-afterAll(async () => {
-  await world.close();
-  await releaseDatabase();
-});
+usePaymentWorld((started) => (world = started));
 
 async function startKrwCheckout(n = 3) {
   const buyer = await createUser();

@@ -4,13 +4,13 @@ import type { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 import { addFigures } from "./figures";
 import {
+  backdateExpiry,
   getAs,
   mapLimit,
   postCheckout,
   postStripeEvent,
   shuffle,
   sleep,
-  sqlClient,
   startShop,
   stripeSessionIdOf,
   waitFor,
@@ -210,12 +210,7 @@ describe("two servers, one database", () => {
     await sleep(1_500);
     const marks = servers.map((server) => server.logs().length);
 
-    const sql = await sqlClient(database.url);
-    try {
-      await sql.query(`UPDATE checkout_sessions SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [sessionIds]);
-    } finally {
-      await sql.end();
-    }
+    await backdateExpiry(database.url, sessionIds);
     await waitFor(
       "every stale session EXPIRED",
       async () => ((await db().checkoutSession.count({ where: { id: { in: sessionIds }, status: "EXPIRED" } })) === STALE ? true : undefined),

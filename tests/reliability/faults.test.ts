@@ -7,6 +7,7 @@ import {
   AppServer,
   DatabaseProxy,
   addToCart,
+  backdateExpiry,
   getAs,
   mapLimit,
   postCheckout,
@@ -76,12 +77,7 @@ async function onlySession(buyerId: string) {
 
 /** Sets the sessions' expiry in the past and waits for the servers' expiry jobs to move them. */
 async function makeStaleAndWait(sessionIds: string[]) {
-  const sql = await sqlClient(database.url);
-  try {
-    await sql.query(`UPDATE checkout_sessions SET expires_at = now() - interval '1 minute' WHERE id = ANY($1::uuid[])`, [sessionIds]);
-  } finally {
-    await sql.end();
-  }
+  await backdateExpiry(database.url, sessionIds);
   await waitFor(
     "the expiry jobs",
     async () => ((await db().checkoutSession.count({ where: { id: { in: sessionIds }, status: "PENDING" } })) === 0 ? true : undefined),

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as apiCheckout } from "~/routes/api.cart.checkout";
 import { action as cartAction } from "~/routes/cart";
@@ -10,8 +10,7 @@ import { action as loginAction } from "~/routes/login";
 import { action as signupAction } from "~/routes/signup";
 import { action as stripeWebhook } from "~/routes/webhooks.stripe";
 import { action as tossWebhook } from "~/routes/webhooks.toss";
-import { prepareDatabase, releaseDatabase } from "../support/database";
-import { startPaymentWorld, type PaymentWorld } from "../support/payment-world";
+import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 import { addFigures } from "./figures";
@@ -28,9 +27,9 @@ let unpublished: { id: string; price: number; currency: string };
 let victim: { sessionId: string; orderId: string; fileId: string };
 const stripe = new Stripe("sk_test_sandbox");
 
+usePaymentWorld((started) => (world = started));
+
 beforeAll(async () => {
-  world = await startPaymentWorld();
-  await prepareDatabase();
   buyer = await createUser("hostile");
   visitor = await visitorFor(buyer);
   products = await createProducts(2, { price: 1500 });
@@ -52,10 +51,6 @@ beforeAll(async () => {
   victim = { sessionId: session.id, orderId: session.orders[0].id, fileId: file.id };
 });
 
-afterAll(async () => {
-  await world.close();
-  await releaseDatabase();
-});
 
 async function rowCount(): Promise<number> {
   const [row] = await db().$queryRaw<Array<{ n: bigint }>>`

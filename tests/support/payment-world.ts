@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
+import { prepareDatabase, releaseDatabase } from "./database";
 
 // The shop's provider traffic in one process: the payment sandbox on a random
 // port, and a small HTTP front that hands the sandbox's webhooks to the real
@@ -103,4 +105,22 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
       await new Promise<void>((resolve) => front.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The payment world and the migrated test database for one test file: both
+ * started before its other `beforeAll` hooks, closed after its `afterAll`
+ * hooks. `use` receives the world once it has started.
+ */
+export function usePaymentWorld(use: (world: PaymentWorld) => void): void {
+  let world: PaymentWorld | undefined;
+  beforeAll(async () => {
+    world = await startPaymentWorld();
+    await prepareDatabase();
+    use(world);
+  });
+  afterAll(async () => {
+    await world?.close();
+    await releaseDatabase();
+  });
 }
