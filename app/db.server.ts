@@ -32,6 +32,8 @@ export interface SqlConnection {
 interface DatabaseState {
   pglite?: PGlite;
   prisma?: PrismaClient;
+  /** The pool under Prisma's adapter: Prisma does not end a pool it was given. */
+  pool?: pg.Pool;
 }
 
 const globalForDb = globalThis as typeof globalThis & { __marketplaceDb?: DatabaseState };
@@ -101,6 +103,7 @@ function createPrismaClient(): PrismaClient {
         console.error(JSON.stringify({ event: "database_connection_lost", message: error.message }));
       });
     });
+    state.pool = pool;
     return new PrismaClient({ adapter: new PrismaPg(pool) });
   }
   return new PrismaClient({ adapter: new PrismaPGlite(sharedPglite(backend.dataDir)) });
@@ -112,9 +115,11 @@ export function db(): PrismaClient {
 }
 
 export async function closeDatabase(): Promise<void> {
-  const { prisma, pglite } = state;
+  const { prisma, pglite, pool } = state;
   state.prisma = undefined;
   state.pglite = undefined;
+  state.pool = undefined;
   await prisma?.$disconnect();
+  if (pool && !pool.ended) await pool.end();
   if (pglite && !pglite.closed) await pglite.close();
 }

@@ -6,13 +6,13 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { env } from "~/env.server";
-import { startExpiryJob } from "~/services/expiry.server";
+import { startReconcileJob } from "~/services/reconcile.server";
 import { applySecurityHeaders, createNonce } from "~/services/security.server";
 
 // Read the environment when the server starts, so a bad value stops it at once
 // with a message naming the variable instead of failing on the first request.
 env();
-startExpiryJob();
+startReconcileJob();
 
 const ABORT_DELAY = 5_000;
 

@@ -50,17 +50,27 @@ const EnvSchema = z
     CHECKOUT_POSTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     CHECKOUT_POSTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
-    EXPIRY_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    // How often each server runs reconciliation (0: never; `npm run jobs:reconcile` runs it once).
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    // A PENDING checkout this old with no webhook is checked with its provider.
+    RECONCILE_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     CHECKOUT_TTL_MINUTES: z.coerce
       .number()
       .int()
-      .min(30, "must be at least 30 (Stripe refuses sessions that expire sooner)")
+      .min(35, "must be at least 35 (Stripe needs 30 minutes from when its page opens; 5 are kept for retries)")
       .max(1440, "must be at most 1440 (24 hours)")
       .default(60),
   })
   .transform((env) => ({ ...env, APP_ENV: env.APP_ENV ?? env.NODE_ENV }))
   .superRefine((env, ctx) => {
     if (env.APP_ENV !== "production") return;
+    if (!env.APP_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["APP_URL"],
+        message: "is required in production: every server sends the providers the same public origin",
+      });
+    }
     if (!env.DATABASE_URL) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

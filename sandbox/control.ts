@@ -18,7 +18,13 @@ const AdvanceClock = z
 const Config = z.object({
   stripeWebhookUrl: z.string().url().nullable().optional(),
   tossWebhookUrl: z.string().url().nullable().optional(),
+  /** The api_version written on Stripe events from now on. */
+  stripeApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, "must look like 2026-10-28.endive").optional(),
 });
+
+const RefundBody = z.object({ amount: z.number().int().positive().optional() });
+const DisputeBody = z.object({ reason: z.string().min(1).max(40).optional() });
+const CloseDisputeBody = z.object({ status: z.enum(["won", "lost"]) });
 
 function readJson(c: RequestContext): unknown {
   const text = c.body.toString("utf8").trim();
@@ -78,7 +84,8 @@ export function registerControl(router: Router, ctx: SandboxContext, stripe: Str
       const input = Config.parse(readJson(c));
       if (input.stripeWebhookUrl !== undefined) hooks.setWebhookUrl("stripe", input.stripeWebhookUrl);
       if (input.tossWebhookUrl !== undefined) hooks.setWebhookUrl("toss", input.tossWebhookUrl);
-      sendJson(c.res, 200, { webhookUrls: hooks.webhookUrls() });
+      if (input.stripeApiVersion !== undefined) ctx.stripeApiVersion = input.stripeApiVersion;
+      sendJson(c.res, 200, { webhookUrls: hooks.webhookUrls(), stripeApiVersion: ctx.stripeApiVersion });
     } catch (error) {
       badRequest(c, error);
     }
@@ -94,7 +101,17 @@ export function registerControl(router: Router, ctx: SandboxContext, stripe: Str
     sendJson(c.res, 200, { data, busy: ctx.webhooks.busy() });
   });
 
-  // Stripe: act as the shopper (or the clock) without a browser.
+  // Stripe: look at what the shop opened, and act as the shopper (or the clock) without a browser.
+  router.on("GET", "/_sandbox/stripe/sessions", (c) => {
+    const reference = c.url.searchParams.get("client_reference_id");
+    if (!reference) return sendJson(c.res, 400, { error: "Give ?client_reference_id= (the shop's checkout session id)." });
+    sendJson(c.res, 200, { data: stripe.sessionsFor(reference) });
+  });
+  router.on("GET", "/_sandbox/stripe/sessions/:id/charge", (c) => {
+    const charge = stripe.chargeOfSession(c.params.id);
+    if (!charge) return sendJson(c.res, 404, { error: `Checkout Session ${c.params.id} has no charge (not paid).` });
+    sendJson(c.res, 200, { charge });
+  });
   router.on("POST", "/_sandbox/stripe/sessions/:id/pay", (c) => {
     const result = stripe.pay(c.params.id);
     if (result.ok) return sendJson(c.res, 200, { redirectUrl: result.redirectUrl, session: result.session });
@@ -106,16 +123,30 @@ export function registerControl(router: Router, ctx: SandboxContext, stripe: Str
     if (!session) return sendJson(c.res, 404, { error: `No such checkout.session: '${c.params.id}'` });
     sendJson(c.res, 200, { session });
   });
+  const stripeAction = (run: (c: RequestContext) => Record<string, unknown>) => (c: RequestContext) => {
+    try {
+      sendJson(c.res, 200, run(c));
+    } catch (error) {
+      if (error instanceof z.ZodError || error instanceof SyntaxError) return badRequest(c, error);
+      const stripeError = error as StripeApiError;
+      sendJson(c.res, stripeError.status ?? 500, { error: stripeError.message, code: stripeError.code ?? null });
+    }
+  };
   router.on("POST", "/_sandbox/stripe/sessions/:id/refund", (c) => {
     const intentId = stripe.intentOfSession(c.params.id);
     if (!intentId) return sendJson(c.res, 409, { error: "The session has no PaymentIntent to refund (not paid)." });
-    try {
-      sendJson(c.res, 200, { refund: stripe.refund(intentId) });
-    } catch (error) {
-      const stripeError = error as StripeApiError;
-      sendJson(c.res, stripeError.status ?? 500, { error: stripeError.message });
-    }
+    stripeAction((ctx) => ({ refund: stripe.refund(intentId, RefundBody.parse(readJson(ctx))) }))(c);
   });
+  router.on(
+    "POST",
+    "/_sandbox/stripe/sessions/:id/dispute",
+    stripeAction((c) => ({ dispute: stripe.openDispute(c.params.id, DisputeBody.parse(readJson(c)).reason) })),
+  );
+  router.on(
+    "POST",
+    "/_sandbox/stripe/disputes/:id/close",
+    stripeAction((c) => ({ dispute: stripe.closeDispute(c.params.id, CloseDisputeBody.parse(readJson(c)).status) })),
+  );
 
   // Toss: act as the shopper in the payment window. :key is a paymentKey or an orderId.
   const windowAction = (action: (paymentKey: string) => WindowResult) => (c: RequestContext) => {

@@ -15,6 +15,8 @@ const SandboxEnv = z.object({
   APP_URL: url.default("http://localhost:3000"),
   SANDBOX_STRIPE_WEBHOOK_URL: url.optional(),
   SANDBOX_TOSS_WEBHOOK_URL: url.optional(),
+  // The api_version on Stripe events; default: the one the installed SDK (and the app) pins.
+  SANDBOX_STRIPE_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, "must look like 2026-10-28.endive").optional(),
 });
 
 export class SandboxEnvError extends Error {}
@@ -45,5 +47,6 @@ export function readSandboxEnv(env: Record<string, string | undefined>): Sandbox
     tossClientKey: e.TOSS_CLIENT_KEY,
     stripeWebhookUrl: e.SANDBOX_STRIPE_WEBHOOK_URL ?? `${appUrl}/webhooks/stripe`,
     tossWebhookUrl: e.SANDBOX_TOSS_WEBHOOK_URL ?? `${appUrl}/webhooks/toss`,
+    stripeApiVersion: e.SANDBOX_STRIPE_API_VERSION,
   };
 }

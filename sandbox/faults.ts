@@ -9,7 +9,10 @@ const common = {
 };
 
 export const FaultSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("create_error"), provider, status: z.number().int().min(500).max(599).default(500), ...common }),
+  // 5xx: the provider failed (it may have run the request); 4xx: it refused the parameters.
+  z.object({ kind: z.literal("create_error"), provider, status: z.number().int().min(400).max(599).default(500), ...common }),
+  // Every API request of the provider answers `ms` later (until cleared, unless `times` is given).
+  z.object({ kind: z.literal("latency"), provider, ms: z.number().int().positive().max(60_000), ...common }),
   z.object({ kind: z.literal("create_hang"), provider, ms: z.number().int().positive().max(600_000).default(60_000), ...common }),
   z.object({ kind: z.literal("create_slow"), provider, ms: z.number().int().positive().max(600_000), ...common }),
   z.object({ kind: z.literal("payment_declined"), provider, ...common }),
@@ -57,7 +60,7 @@ export class FaultBook {
     const stored: StoredFault = {
       id: this.nextId++,
       fault,
-      remaining: fault.times ?? (fault.target ? Number.POSITIVE_INFINITY : 1),
+      remaining: fault.times ?? (fault.target || fault.kind === "latency" ? Number.POSITIVE_INFINITY : 1),
       fired: 0,
     };
     this.faults.push(stored);

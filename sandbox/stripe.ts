@@ -73,8 +73,18 @@ export type PayResult =
 const CREATE_PARAMS = new Set([
   "mode", "line_items", "success_url", "cancel_url", "expires_at", "metadata", "client_reference_id",
   "customer_email", "payment_intent_data", "payment_method_types", "locale", "submit_type", "expand",
-  "ui_mode", "billing_address_collection", "allow_promotion_codes",
+  "ui_mode", "billing_address_collection", "allow_promotion_codes", "adaptive_pricing",
 ]);
+
+/**
+ * Stripe's smallest charge per currency, in minor units
+ * (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
+ * A currency not listed here has no minimum in the sandbox.
+ */
+export const MINIMUM_CHARGE: Record<string, number> = {
+  usd: 50, aud: 50, brl: 50, cad: 50, chf: 50, eur: 50, inr: 50, nzd: 50, sgd: 50,
+  gbp: 30, jpy: 50, hkd: 400, mxn: 1000, dkk: 250, nok: 300, sek: 300, pln: 200,
+};
 
 /** Stripe's Checkout Session API, the subset this shop uses, kept in memory. */
 export class StripeSandbox {
@@ -82,6 +92,10 @@ export class StripeSandbox {
   private paymentIntents = new Map<string, Json>();
   private charges = new Map<string, Json>();
   private idempotency = new Map<string, IdempotentResult>();
+  /** Keys whose first request is still running: a second one answers 409. */
+  private keysInFlight = new Set<string>();
+  private disputes = new Map<string, Json>();
+  private refunds = new Map<string, Json>();
 
   constructor(private ctx: SandboxContext) {}
 
@@ -90,6 +104,9 @@ export class StripeSandbox {
     this.paymentIntents.clear();
     this.charges.clear();
     this.idempotency.clear();
+    this.keysInFlight.clear();
+    this.disputes.clear();
+    this.refunds.clear();
   }
 
   register(router: Router): void {
@@ -111,6 +128,20 @@ export class StripeSandbox {
       }),
     );
     router.on("POST", "/v1/refunds", (c) => this.api(c, async () => ({ status: 200, body: this.refundByApi(c) })));
+    router.on("GET", "/v1/refunds/:id", (c) =>
+      this.api(c, async () => {
+        const refund = this.refunds.get(c.params.id);
+        if (!refund) throw this.noSuch("refund", c.params.id, "id");
+        return { status: 200, body: refund };
+      }),
+    );
+    router.on("GET", "/v1/disputes/:id", (c) =>
+      this.api(c, async () => {
+        const dispute = this.disputes.get(c.params.id);
+        if (!dispute) throw this.noSuch("dispute", c.params.id, "dispute");
+        return { status: 200, body: dispute };
+      }),
+    );
   }
 
   // ---- request plumbing -------------------------------------------------
@@ -150,9 +181,22 @@ export class StripeSandbox {
             "Idempotent-Replayed": "true",
           });
         }
+        // Stripe answers a request whose key another request is still using
+        // with 409 and saves nothing for it (https://docs.stripe.com/api/idempotent_requests).
+        if (this.keysInFlight.has(key)) {
+          throw new StripeApiError(
+            409,
+            "invalid_request_error",
+            `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+            "idempotency_key_in_use",
+          );
+        }
+        this.keysInFlight.add(key);
       }
       let result: { status: number; body: unknown; headers?: Record<string, string> };
       try {
+        const latency = this.ctx.faults.take("latency", "stripe", []);
+        if (latency) await sleep(latency.ms);
         result = await run();
       } catch (error) {
         // Stripe stores the outcome once the endpoint ran, 500s included; not validation errors.
@@ -160,6 +204,8 @@ export class StripeSandbox {
           this.idempotency.set(key, { route, params: canonical, status: error.status, body: error.toBody() });
         }
         throw error;
+      } finally {
+        if (key) this.keysInFlight.delete(key);
       }
       if (result.status === 0 || c.res.destroyed) return;
       if (key) this.idempotency.set(key, { route, params: canonical, status: result.status, body: result.body });
@@ -207,8 +253,11 @@ export class StripeSandbox {
     const input = this.validateCreate(params);
     const targets = [input.clientReferenceId];
     const failure = this.ctx.faults.take("create_error", "stripe", targets);
-    if (failure) {
+    if (failure && failure.status >= 500) {
       throw new StripeApiError(failure.status, "api_error", "An unknown error occurred (injected by the payment sandbox).");
+    }
+    if (failure) {
+      throw new StripeApiError(failure.status, "invalid_request_error", "The request was refused (injected by the payment sandbox).", "parameter_invalid_empty");
     }
     const hang = this.ctx.faults.take("create_hang", "stripe", targets);
     if (hang) {
@@ -230,6 +279,7 @@ export class StripeSandbox {
     const session: Json = {
       id,
       object: "checkout.session",
+      // The sandbox never converts currencies: adaptive pricing is off whatever was asked.
       adaptive_pricing: { enabled: false },
       after_expiration: null,
       allow_promotion_codes: input.allowPromotionCodes,
@@ -333,6 +383,26 @@ export class StripeSandbox {
     const currencies = new Set(lineItems.map((item) => item.currency));
     if (currencies.size > 1) {
       throw invalid("All line_items must share the same currency.", "line_items[1][price_data][currency]");
+    }
+    const total = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+    const minimum = MINIMUM_CHARGE[lineItems[0].currency] ?? 0;
+    if (total < minimum) {
+      const shown = (amount: number) => (lineItems[0].currency === "jpy" ? String(amount) : (amount / 100).toFixed(2));
+      throw invalid(
+        `The Checkout Session's total amount due must add up to at least ${shown(minimum)} ${lineItems[0].currency}; it is ${shown(total)}.`,
+        "line_items",
+        "amount_too_small",
+      );
+    }
+    const adaptive = params.adaptive_pricing;
+    if (adaptive !== undefined) {
+      if (typeof adaptive !== "object" || Array.isArray(adaptive)) throw invalid("Invalid object", "adaptive_pricing", "parameter_invalid_object");
+      for (const key of Object.keys(adaptive)) {
+        if (key !== "enabled") throw invalid(`Received unknown parameter: adaptive_pricing[${key}]`, `adaptive_pricing[${key}]`, "parameter_unknown");
+      }
+      if (adaptive.enabled !== undefined && adaptive.enabled !== "true" && adaptive.enabled !== "false") {
+        throw invalid("Invalid boolean: adaptive_pricing[enabled]", "adaptive_pricing[enabled]", "parameter_invalid_boolean");
+      }
     }
     const successUrl = requiredUrl(params, "success_url");
     const cancelUrl = optionalString(params, "cancel_url") === undefined ? null : requiredUrl(params, "cancel_url");
@@ -606,28 +676,41 @@ export class StripeSandbox {
     return record ? (record.session.cancel_url as string | null) : null;
   }
 
-  /** Full refund of a paid session's PaymentIntent; sends charge.refunded. */
-  refund(intentId: string, reason: string | null = null): Json {
+  /**
+   * Refunds `amount` (default: what is left) of a paid PaymentIntent's charge;
+   * sends `refund.created` and `charge.refunded` (Stripe sends the latter for
+   * partial refunds too, with `amount_refunded` so far and `refunded` true
+   * only once nothing is left).
+   */
+  refund(intentId: string, { amount, reason = null, metadata = {} }: { amount?: number; reason?: string | null; metadata?: Metadata } = {}): Json {
     const intent = this.paymentIntents.get(intentId);
     if (!intent) throw this.noSuch("payment_intent", intentId, "payment_intent");
     const charge = typeof intent.latest_charge === "string" ? this.charges.get(intent.latest_charge) : undefined;
     if (intent.status !== "succeeded" || !charge) {
       throw invalid(`This PaymentIntent (${intentId}) does not have a successful charge to refund.`, "payment_intent", "charge_not_refundable");
     }
-    if (charge.refunded) {
-      throw invalid(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
+    const left = (charge.amount as number) - (charge.amount_refunded as number);
+    if (left <= 0) throw invalid(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
+    const refunded = amount ?? left;
+    if (refunded < 1) throw invalid("This value must be greater than or equal to 1.", "amount", "parameter_invalid_integer");
+    if (refunded > left) {
+      throw invalid(
+        `Refund amount (${refunded}) is greater than the unrefunded amount on charge (${left}).`,
+        "amount",
+        "amount_too_large",
+      );
     }
     const now = this.ctx.clock.unixSeconds();
     const refund: Json = {
       id: randomId("re_3Q"),
       object: "refund",
-      amount: charge.amount,
+      amount: refunded,
       balance_transaction: randomId("txn_3Q"),
       charge: charge.id,
       created: now,
       currency: charge.currency,
       destination_details: { card: { reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" },
-      metadata: {},
+      metadata,
       payment_intent: intentId,
       reason,
       receipt_number: null,
@@ -635,17 +718,24 @@ export class StripeSandbox {
       status: "succeeded",
       transfer_reversal: null,
     };
-    charge.amount_refunded = charge.amount;
-    charge.refunded = true;
-    charge.refunds = { object: "list", data: [refund], has_more: false, total_count: 1, url: `/v1/charges/${charge.id}/refunds` };
-    const record = Array.from(this.sessions.values()).find((r) => r.session.payment_intent === intentId);
-    const target = record ? (record.session.id as string) : intentId;
+    this.refunds.set(refund.id as string, refund);
+    charge.amount_refunded = (charge.amount_refunded as number) + refunded;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    const list = charge.refunds as { data: Json[] };
+    charge.refunds = { object: "list", data: [refund, ...list.data], has_more: false, total_count: list.data.length + 1, url: `/v1/charges/${charge.id}/refunds` };
+    const target = this.sessionOfIntent(intentId) ?? intentId;
+    this.emitObject("refund.created", refund, target, 0, [intentId]);
     this.emitObject("charge.refunded", charge, target, 0, [intentId]);
-    return refund;
+    return structuredClone(refund);
   }
 
   private refundByApi(c: RequestContext): Json {
     const params = this.params(c);
+    for (const key of Object.keys(params)) {
+      if (!["payment_intent", "charge", "amount", "reason", "metadata", "expand"].includes(key)) {
+        throw invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
+      }
+    }
     const intentId = optionalString(params, "payment_intent");
     const chargeId = optionalString(params, "charge");
     const resolved = intentId ?? (chargeId ? (this.charges.get(chargeId)?.payment_intent as string | undefined) : undefined);
@@ -653,11 +743,78 @@ export class StripeSandbox {
       if (chargeId) throw this.noSuch("charge", chargeId, "charge");
       throw invalid("One of the following params should be provided for this request: payment_intent or charge.", "payment_intent", "parameter_missing");
     }
-    const intent = this.paymentIntents.get(resolved);
-    if (params.amount !== undefined && intent && parseInteger(params.amount, "amount") !== intent.amount) {
-      throw invalid("The payment sandbox supports only full refunds: omit amount or pass the full amount.", "amount");
+    const reason = optionalString(params, "reason") ?? null;
+    if (reason !== null && !["duplicate", "fraudulent", "requested_by_customer"].includes(reason)) {
+      throw invalid("Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer", "reason", "parameter_invalid_string");
     }
-    return this.refund(resolved, optionalString(params, "reason") ?? null);
+    return this.refund(resolved, {
+      amount: params.amount === undefined ? undefined : parseInteger(params.amount, "amount"),
+      reason,
+      metadata: parseMetadata(params.metadata, "metadata"),
+    });
+  }
+
+  // ---- disputes (opened and decided through the control API) -------------
+
+  /** The cardholder's bank opens a chargeback on the session's charge: `charge.dispute.created`. */
+  openDispute(sessionId: string, reason = "fraudulent"): Json {
+    const intentId = this.intentOfSession(sessionId);
+    const intent = intentId ? this.paymentIntents.get(intentId) : undefined;
+    const charge = intent && typeof intent.latest_charge === "string" ? this.charges.get(intent.latest_charge) : undefined;
+    if (!intentId || !charge) throw invalid(`Checkout Session ${sessionId} has no charge to dispute.`, "session");
+    if (charge.disputed) throw invalid(`Charge ${charge.id} is already disputed.`, "charge", "charge_disputed");
+    const dispute = disputeObject({
+      id: randomId("dp_1Q"),
+      charge: charge.id as string,
+      intentId,
+      amount: (charge.amount as number) - (charge.amount_refunded as number),
+      currency: charge.currency as string,
+      reason,
+      created: this.ctx.clock.unixSeconds(),
+      dueBy: this.ctx.clock.unixSeconds() + 7 * 24 * 3600,
+    });
+    this.disputes.set(dispute.id as string, dispute);
+    charge.disputed = true;
+    this.emitObject("charge.dispute.created", dispute, sessionId, 0, [intentId]);
+    return structuredClone(dispute);
+  }
+
+  /** The dispute is decided: `charge.dispute.closed` with status won or lost. */
+  closeDispute(disputeId: string, status: "won" | "lost"): Json {
+    const dispute = this.disputes.get(disputeId);
+    if (!dispute) throw this.noSuch("dispute", disputeId, "dispute");
+    if (dispute.status === "won" || dispute.status === "lost") throw invalid(`Dispute ${disputeId} is already closed (${String(dispute.status)}).`, "dispute");
+    dispute.status = status;
+    if (status === "lost") {
+      (dispute.balance_transactions as Json[]).push({ id: randomId("txn_3Q"), object: "balance_transaction", amount: -(dispute.amount as number) });
+    }
+    const intentId = dispute.payment_intent as string;
+    this.emitObject("charge.dispute.closed", dispute, this.sessionOfIntent(intentId) ?? intentId, 0, [intentId]);
+    return structuredClone(dispute);
+  }
+
+  private sessionOfIntent(intentId: string): string | null {
+    const record = Array.from(this.sessions.values()).find((r) => r.session.payment_intent === intentId);
+    return record ? (record.session.id as string) : null;
+  }
+
+  /** Every session created for a client_reference_id (the shop's checkout), oldest first. */
+  sessionsFor(clientReferenceId: string): Array<{ id: string; status: string; payment_status: string; amount_total: number }> {
+    return Array.from(this.sessions.values())
+      .filter((record) => record.session.client_reference_id === clientReferenceId)
+      .map((record) => {
+        this.expireIfDue(record);
+        const { id, status, payment_status, amount_total } = record.session as Record<string, never>;
+        return { id, status, payment_status, amount_total };
+      });
+  }
+
+  /** The charge of a paid session, for the control API. */
+  chargeOfSession(id: string): Json | null {
+    const intentId = this.intentOfSession(id);
+    const intent = intentId ? this.paymentIntents.get(intentId) : undefined;
+    const charge = intent && typeof intent.latest_charge === "string" ? this.charges.get(intent.latest_charge) : undefined;
+    return charge ? structuredClone(charge) : null;
   }
 
   /** The Checkout Session id whose PaymentIntent this is, for the control API. */
@@ -793,15 +950,13 @@ function parseLineItem(raw: FormValue, index: number) {
   };
 }
 
-/** Keeps the socket open without answering, then drops it: a provider that hangs. */
+/**
+ * Keeps the socket open without answering, then drops it: a provider that
+ * hangs. The request keeps running for `ms` even when the client gives up
+ * first, as it would at the provider, so its idempotency key stays in use.
+ */
 export async function hangThenDrop(c: RequestContext, ms: number): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    c.res.on("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  await new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
   c.req.socket.destroy();
 }
 
@@ -944,5 +1099,64 @@ function chargeObject(input: {
     status: "succeeded",
     transfer_data: null,
     transfer_group: null,
+  };
+}
+
+function disputeObject(input: {
+  id: string;
+  charge: string;
+  intentId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  created: number;
+  dueBy: number;
+}): Json {
+  return {
+    id: input.id,
+    object: "dispute",
+    amount: input.amount,
+    balance_transactions: [],
+    charge: input.charge,
+    created: input.created,
+    currency: input.currency,
+    enhanced_eligibility_types: [],
+    evidence: {
+      access_activity_log: null,
+      billing_address: null,
+      cancellation_policy: null,
+      cancellation_policy_disclosure: null,
+      cancellation_rebuttal: null,
+      customer_communication: null,
+      customer_email_address: null,
+      customer_name: null,
+      customer_purchase_ip: null,
+      customer_signature: null,
+      duplicate_charge_documentation: null,
+      duplicate_charge_explanation: null,
+      duplicate_charge_id: null,
+      product_description: null,
+      receipt: null,
+      refund_policy: null,
+      refund_policy_disclosure: null,
+      refund_refusal_explanation: null,
+      service_date: null,
+      service_documentation: null,
+      shipping_address: null,
+      shipping_carrier: null,
+      shipping_date: null,
+      shipping_documentation: null,
+      shipping_tracking_number: null,
+      uncategorized_file: null,
+      uncategorized_text: null,
+    },
+    evidence_details: { due_by: input.dueBy, has_evidence: false, past_due: false, submission_count: 0 },
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: input.intentId,
+    payment_method_details: { card: { brand: "visa", case_type: "chargeback", network_reason_code: "10.4" }, type: "card" },
+    reason: input.reason,
+    status: "needs_response",
   };
 }

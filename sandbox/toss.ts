@@ -195,7 +195,10 @@ export class TossSandbox {
     if (this.byOrderId.has(input.orderId)) throw fail(400, "DUPLICATED_ORDER_ID");
     const targets = [input.orderId];
     const failure = this.ctx.faults.take("create_error", "toss", targets);
-    if (failure) throw new TossApiError(failure.status, "FAILED_INTERNAL_SYSTEM_PROCESSING", MESSAGES.FAILED_INTERNAL_SYSTEM_PROCESSING);
+    if (failure && failure.status >= 500) {
+      throw new TossApiError(failure.status, "FAILED_INTERNAL_SYSTEM_PROCESSING", MESSAGES.FAILED_INTERNAL_SYSTEM_PROCESSING);
+    }
+    if (failure) throw fail(400, "INVALID_REQUEST");
     const hang = this.ctx.faults.take("create_hang", "toss", targets);
     if (hang) {
       await hangThenDrop(c, hang.ms);

@@ -1,20 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
+import type { Currency, PaymentProvider } from "~/generated/prisma/enums";
 import { purchasedProductSelect } from "~/models/product.server";
-import type { Prisma } from "~/generated/prisma/client";
 
-// Checkout sessions with their orders and payment: the only code that writes them.
-
-type Tx = Prisma.TransactionClient;
-type Currency = "USD" | "KRW";
-type Provider = "STRIPE" | "TOSS";
-type SessionStatus = "PENDING" | "PAID" | "CANCELED" | "EXPIRED" | "FAILED" | "REFUNDED";
+// Checkout sessions with their orders and payment: opening them, recording the
+// provider's checkout, and the reads the pages and jobs need. Settlement lives
+// in settlement.server.ts.
 
 export interface NewCheckout {
   buyerId: string;
   currency: Currency;
   total: number;
-  provider: Provider;
+  provider: PaymentProvider;
   quoteHash: string;
   expiresAt: Date;
   lines: Array<{ productId: string; title: string; amount: number }>;
@@ -22,221 +20,172 @@ export interface NewCheckout {
   reference: (sessionId: string) => string | null;
 }
 
-const checkoutWithLines = {
-  id: true,
-  buyerId: true,
-  currency: true,
-  total: true,
-  provider: true,
-  status: true,
-  expiresAt: true,
-  checkoutUrl: true,
-  orders: { select: { id: true, productId: true, amount: true, product: { select: { title: true } } }, orderBy: { createdAt: "asc" } },
-  payment: { select: { providerReference: true, providerPaymentId: true } },
-} as const;
-
 export interface OpenedCheckout {
   id: string;
   buyerId: string;
   currency: Currency;
   total: number;
-  provider: Provider;
-  status: SessionStatus;
+  provider: PaymentProvider;
+  quoteHash: string;
   expiresAt: Date;
   checkoutUrl: string | null;
+  openAttempt: number;
   orders: Array<{ id: string; productId: string; amount: number; product: { title: string } }>;
   payment: { providerReference: string | null; providerPaymentId: string | null } | null;
 }
 
+export type OpenCheckoutResult =
+  | { kind: "created"; session: OpenedCheckout }
+  /** The buyer's open checkout in this currency is for this very quote. */
+  | { kind: "existing"; session: OpenedCheckout }
+  /** The buyer's open checkout in this currency is for another cart: it must end first. */
+  | { kind: "other"; session: OpenedCheckout };
+
+interface OpenRow {
+  id: string;
+  created: boolean;
+  quoteHash: string;
+  expiresAt: Date;
+  checkoutUrl: string | null;
+  openAttempt: number;
+  total: number;
+  provider: PaymentProvider;
+  reference: string | null;
+  paymentId: string | null;
+  orders: Array<{ id: string; productId: string; amount: number; title: string }> | null;
+}
+
 /**
- * The buyer's open checkout for this exact quote, or a new one: the session,
- * one order per product and the payment, written by one INSERT statement
- * whatever the number of products. A partial unique index allows one PENDING
- * checkout per (buyer, quote), so concurrent identical posts all end in the
- * same session: the first INSERT wins, the others wait for it and read it.
+ * The statement that opens a checkout: the session, one order per product and
+ * the payment, in one INSERT whatever the number of products. A partial
+ * unique index allows one PENDING checkout per buyer and currency; when the
+ * buyer holds one already, nothing is written and the same statement returns
+ * that open checkout with its lines instead.
  */
-export async function openCheckoutSession(checkout: NewCheckout): Promise<{ session: OpenedCheckout; created: boolean }> {
+export function openCheckoutStatement(checkout: NewCheckout, ids: { sessionId: string; orderIds: string[] }) {
+  const reference = checkout.reference(ids.sessionId);
+  return Prisma.sql`
+    WITH session AS (
+      INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, status, quote_hash, expires_at)
+      VALUES (${ids.sessionId}::uuid, ${checkout.buyerId}::uuid, ${checkout.currency}::"Currency", ${checkout.total},
+              ${checkout.provider}::"PaymentProvider", 'PENDING', ${checkout.quoteHash}, ${checkout.expiresAt})
+      ON CONFLICT (buyer_id, currency) WHERE status = 'PENDING' DO NOTHING
+      RETURNING id
+    ), lines AS (
+      INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency, status)
+      SELECT line.id, session.id, line.product_id, ${checkout.buyerId}::uuid, line.amount, ${checkout.currency}::"Currency", 'PENDING'
+        FROM session,
+             unnest(${ids.orderIds}::uuid[], ${checkout.lines.map((line) => line.productId)}::uuid[],
+                    ${checkout.lines.map((line) => line.amount)}::int[]) AS line(id, product_id, amount)
+    ), payment AS (
+      INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency, status)
+      SELECT session.id, ${checkout.provider}::"PaymentProvider", ${reference}, ${checkout.total}, ${checkout.currency}::"Currency", 'PENDING'
+        FROM session
+    )
+    SELECT id::text AS id, true AS created, NULL AS "quoteHash", NULL::timestamptz AS "expiresAt", NULL AS "checkoutUrl",
+           0 AS "openAttempt", 0 AS total, NULL AS provider, NULL AS reference, NULL AS "paymentId", NULL::json AS orders
+      FROM session
+    UNION ALL
+    SELECT s.id::text, false, s.quote_hash, s.expires_at, s.checkout_url, s.open_attempt, s.total, s.provider::text,
+           p.provider_reference, p.provider_payment_id,
+           (SELECT json_agg(json_build_object('id', o.id, 'productId', o.product_id, 'amount', o.amount, 'title', pr.title) ORDER BY o.created_at)
+              FROM orders o JOIN products pr ON pr.id = o.product_id WHERE o.checkout_session_id = s.id)
+      FROM checkout_sessions s LEFT JOIN payments p ON p.checkout_session_id = s.id
+     WHERE s.buyer_id = ${checkout.buyerId}::uuid AND s.currency = ${checkout.currency}::"Currency" AND s.status = 'PENDING'
+       AND NOT EXISTS (SELECT 1 FROM session)`;
+}
+
+/**
+ * A new checkout for this quote, or the buyer's open checkout in this
+ * currency: for this very quote ("existing": concurrent identical posts all
+ * end in one session, the first INSERT wins and the others read it), or for
+ * another cart ("other": it must end before a new one can open).
+ */
+export async function openCheckoutSession(checkout: NewCheckout): Promise<OpenCheckoutResult> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const id = randomUUID();
-    const orders = checkout.lines.map((line) => ({ id: randomUUID(), productId: line.productId, amount: line.amount, product: { title: line.title } }));
-    const reference = checkout.reference(id);
-    const inserted = await db().$queryRaw<Array<{ id: string }>>`
-      WITH session AS (
-        INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, status, quote_hash, expires_at)
-        VALUES (${id}::uuid, ${checkout.buyerId}::uuid, ${checkout.currency}::"Currency", ${checkout.total},
-                ${checkout.provider}::"PaymentProvider", 'PENDING', ${checkout.quoteHash}, ${checkout.expiresAt})
-        ON CONFLICT (buyer_id, quote_hash) WHERE status = 'PENDING' DO NOTHING
-        RETURNING id
-      ), lines AS (
-        INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency, status)
-        SELECT line.id, session.id, line.product_id, ${checkout.buyerId}::uuid, line.amount, ${checkout.currency}::"Currency", 'PENDING'
-          FROM session,
-               unnest(${orders.map((order) => order.id)}::uuid[], ${orders.map((order) => order.productId)}::uuid[],
-                      ${orders.map((order) => order.amount)}::int[]) AS line(id, product_id, amount)
-      ), payment AS (
-        INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency, status)
-        SELECT session.id, ${checkout.provider}::"PaymentProvider", ${reference}, ${checkout.total}, ${checkout.currency}::"Currency", 'PENDING'
-          FROM session
-      )
-      SELECT id::text AS id FROM session`;
-    if (inserted.length > 0) {
+    const ids = { sessionId: randomUUID(), orderIds: checkout.lines.map(() => randomUUID()) };
+    const [row] = await db().$queryRaw<OpenRow[]>(openCheckoutStatement(checkout, ids));
+    // The open one ended, or committed during this statement (its snapshot cannot see it): again.
+    if (!row) continue;
+    if (row.created) {
       const session: OpenedCheckout = {
-        id,
+        id: ids.sessionId,
         buyerId: checkout.buyerId,
         currency: checkout.currency,
         total: checkout.total,
         provider: checkout.provider,
-        status: "PENDING",
+        quoteHash: checkout.quoteHash,
         expiresAt: checkout.expiresAt,
         checkoutUrl: null,
-        orders,
-        payment: { providerReference: reference, providerPaymentId: null },
+        openAttempt: 0,
+        orders: checkout.lines.map((line, i) => ({ id: ids.orderIds[i], productId: line.productId, amount: line.amount, product: { title: line.title } })),
+        payment: { providerReference: checkout.reference(ids.sessionId), providerPaymentId: null },
       };
-      return { session, created: true };
+      return { kind: "created", session };
     }
-    const existing = await db().checkoutSession.findFirst({
-      where: { buyerId: checkout.buyerId, quoteHash: checkout.quoteHash, status: "PENDING" },
-      select: checkoutWithLines,
-    });
-    if (existing && existing.expiresAt > new Date()) return { session: existing, created: false };
-    // Past its time but not yet reached by the expiry job: expire it as the job
-    // would, then open a new one. (Or it ended meanwhile: simply try again.)
-    if (existing) await endPendingCheckout(existing.id, "EXPIRED");
+    const session: OpenedCheckout = {
+      id: row.id,
+      buyerId: checkout.buyerId,
+      currency: checkout.currency,
+      total: row.total,
+      provider: row.provider,
+      quoteHash: row.quoteHash,
+      expiresAt: row.expiresAt,
+      checkoutUrl: row.checkoutUrl,
+      openAttempt: row.openAttempt,
+      orders: (row.orders ?? []).map((order) => ({ id: order.id, productId: order.productId, amount: order.amount, product: { title: order.title } })),
+      payment: { providerReference: row.reference, providerPaymentId: row.paymentId },
+    };
+    return { kind: row.quoteHash === checkout.quoteHash ? "existing" : "other", session };
   }
   throw new Error("Could not open a checkout: the open one kept changing under this request.");
 }
 
+/**
+ * Records the provider's checkout on a session that is still PENDING, in one
+ * statement. False when the session ended meanwhile (another request replaced
+ * or expired it): the caller must end the provider's checkout it just opened.
+ */
 export async function recordProviderCheckout(
+  sessionId: string,
+  page: { reference: string; paymentId: string | null; redirectUrl: string },
+): Promise<boolean> {
+  const rows = await db().$queryRaw<Array<{ id: string }>>(recordProviderCheckoutStatement(sessionId, page));
+  return rows.length > 0;
+}
+
+export function recordProviderCheckoutStatement(
   sessionId: string,
   { reference, paymentId, redirectUrl }: { reference: string; paymentId: string | null; redirectUrl: string },
 ) {
-  // One statement for both rows: the payment changes only if the session exists.
-  await db().$executeRaw`
+  return Prisma.sql`
     WITH session AS (
-      UPDATE checkout_sessions SET checkout_url = ${redirectUrl}, updated_at = now() WHERE id = ${sessionId}::uuid RETURNING id
+      UPDATE checkout_sessions SET checkout_url = ${redirectUrl}, updated_at = now()
+       WHERE id = ${sessionId}::uuid AND status = 'PENDING'
+      RETURNING id
+    ), payment AS (
+      UPDATE payments
+         SET provider_reference = ${reference}, provider_payment_id = COALESCE(${paymentId || null}, provider_payment_id), updated_at = now()
+       WHERE checkout_session_id IN (SELECT id FROM session)
     )
-    UPDATE payments
-       SET provider_reference = ${reference}, provider_payment_id = COALESCE(${paymentId || null}, provider_payment_id), updated_at = now()
-     WHERE checkout_session_id IN (SELECT id FROM session)`;
-}
-
-/** Marks a PENDING checkout, its orders and payment as ended; returns whether it moved. */
-export async function endPendingCheckout(
-  sessionId: string,
-  status: "FAILED" | "CANCELED" | "EXPIRED",
-  failure?: { code: string; message: string },
-): Promise<boolean> {
-  return db().$transaction(async (tx) => {
-    const moved = await endCheckoutInTx(tx, sessionId, status, failure, ["PENDING"]);
-    return moved;
-  });
-}
-
-async function endCheckoutInTx(
-  tx: Tx,
-  sessionId: string,
-  status: "FAILED" | "CANCELED" | "EXPIRED",
-  failure: { code: string; message: string } | undefined,
-  from: SessionStatus[],
-): Promise<boolean> {
-  const { count } = await tx.checkoutSession.updateMany({
-    where: { id: sessionId, status: { in: from } },
-    data: { status, failureCode: failure?.code ?? null, failureMessage: failure?.message ?? null },
-  });
-  if (count === 0) return false;
-  await tx.order.updateMany({ where: { checkoutSessionId: sessionId, status: { in: from } }, data: { status } });
-  await tx.payment.updateMany({
-    where: { checkoutSessionId: sessionId, status: "PENDING" },
-    data: { status, failureCode: failure?.code ?? null, failureMessage: failure?.message ?? null },
-  });
-  return true;
-}
-
-export interface LockedCheckout {
-  id: string;
-  buyerId: string;
-  status: SessionStatus;
-  total: number;
-  currency: Currency;
-}
-
-/** The settlement operations, valid only inside `withLockedCheckout`. */
-export interface CheckoutLedger {
-  checkout: LockedCheckout;
-  markPaid(payment: { paymentId: string; reference: string }): Promise<void>;
-  markEnded(status: "FAILED" | "CANCELED" | "EXPIRED", failure?: { code: string; message: string }): Promise<void>;
-  markRefunded(): Promise<void>;
-  recordMismatch(reported: { amount: number; currency: string; code: string; message: string }): Promise<void>;
+    SELECT id::text AS id FROM session`;
 }
 
 /**
- * Runs `work` in one transaction with the session row locked (FOR UPDATE), so
- * concurrent settlements of one session happen one after the other.
+ * The provider answered this attempt with an error it keeps for the attempt's
+ * idempotency key: the next attempt uses a new key. Moves once per attempt,
+ * however many requests saw the error.
  */
-export async function withLockedCheckout<T>(sessionId: string, work: (ledger: CheckoutLedger | null) => Promise<T>): Promise<T> {
-  return db().$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<LockedCheckout[]>`
-      SELECT id, buyer_id AS "buyerId", status::text AS status, total, currency::text AS currency
-        FROM checkout_sessions WHERE id = ${sessionId}::uuid FOR UPDATE`;
-    if (!row) return work(null);
-    const ledger: CheckoutLedger = {
-      checkout: row,
-      async markPaid({ paymentId, reference }) {
-        // One statement whatever the number of products: session, orders and
-        // payment PAID, access granted, download counts + 1. Products are
-        // locked in id order first, so settlements of overlapping carts queue
-        // instead of deadlocking; access is granted in product order for the
-        // same reason.
-        await tx.$executeRaw`
-          WITH paid_orders AS (
-            UPDATE orders SET status = 'PAID', paid_at = now(), updated_at = now()
-             WHERE checkout_session_id = ${sessionId}::uuid
-            RETURNING id, buyer_id, product_id
-          ), counted AS (
-            SELECT id FROM products WHERE id IN (SELECT product_id FROM paid_orders) ORDER BY id FOR UPDATE
-          ), paid_session AS (
-            UPDATE checkout_sessions
-               SET status = 'PAID', paid_at = now(), updated_at = now(), failure_code = NULL, failure_message = NULL,
-                   receipt_number = COALESCE(receipt_number,
-                     'R-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('receipt_number_seq')::text, 6, '0'))
-             WHERE id = ${sessionId}::uuid
-          ), paid_payment AS (
-            UPDATE payments
-               SET status = 'SUCCEEDED', provider_payment_id = ${paymentId}, provider_reference = ${reference},
-                   failure_code = NULL, failure_message = NULL, updated_at = now()
-             WHERE checkout_session_id = ${sessionId}::uuid
-          ), granted AS (
-            INSERT INTO entitlements (user_id, product_id, order_id)
-            SELECT buyer_id, product_id, id FROM paid_orders ORDER BY product_id
-            ON CONFLICT (user_id, product_id) DO UPDATE
-               SET order_id = EXCLUDED.order_id, revoked_at = NULL, granted_at = now()
-             WHERE entitlements.revoked_at IS NOT NULL
-          )
-          UPDATE products SET download_count = download_count + 1, updated_at = now()
-            FROM counted WHERE products.id = counted.id`;
-      },
-      async markEnded(status, failure) {
-        await endCheckoutInTx(tx, sessionId, status, failure, [row.status]);
-      },
-      async markRefunded() {
-        await tx.checkoutSession.update({ where: { id: sessionId }, data: { status: "REFUNDED" } });
-        await tx.order.updateMany({ where: { checkoutSessionId: sessionId, status: "PAID" }, data: { status: "REFUNDED" } });
-        await tx.payment.update({ where: { checkoutSessionId: sessionId }, data: { status: "REFUNDED" } });
-        await tx.$executeRaw`
-          UPDATE entitlements SET revoked_at = now()
-           WHERE revoked_at IS NULL
-             AND order_id IN (SELECT id FROM orders WHERE checkout_session_id = ${sessionId}::uuid)`;
-      },
-      async recordMismatch({ amount, currency, code, message }) {
-        await tx.payment.update({
-          where: { checkoutSessionId: sessionId },
-          data: { reportedAmount: amount, reportedCurrency: currency, failureCode: code, failureMessage: message },
-        });
-        await endCheckoutInTx(tx, sessionId, "FAILED", { code, message }, ["PENDING", "EXPIRED", "CANCELED", "FAILED"]);
-      },
-    };
-    return work(ledger);
+export async function advanceOpenAttempt(sessionId: string, seenAttempt: number): Promise<void> {
+  await db().checkoutSession.updateMany({
+    where: { id: sessionId, status: "PENDING", checkoutUrl: null, openAttempt: seenAttempt },
+    data: { openAttempt: seenAttempt + 1 },
   });
+}
+
+/** Where a checkout stands while another request opens its provider page. */
+export async function findCheckoutProgress(sessionId: string) {
+  return db().checkoutSession.findUnique({ where: { id: sessionId }, select: { status: true, checkoutUrl: true } });
 }
 
 /** The checkout a provider reference or payment id belongs to. */
@@ -265,6 +214,7 @@ export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
       receiptNumber: true,
       failureCode: true,
       failureMessage: true,
+      checkoutUrl: true,
       buyer: { select: { email: true, displayName: true } },
       payment: {
         select: { provider: true, providerReference: true, providerPaymentId: true, status: true, amount: true, currency: true },
@@ -277,6 +227,7 @@ export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
           status: true,
           amount: true,
           currency: true,
+          refundRequestedAt: true,
           product: { select: purchasedProductSelect },
         },
       },
@@ -284,32 +235,60 @@ export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
   });
 }
 
-/** PENDING checkouts past their expiry become EXPIRED with their orders; each once, on any server. */
-export async function expireStaleCheckouts(now = new Date(), batch = 500): Promise<string[]> {
-  return db().$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
-      WITH stale AS (
-        SELECT id FROM checkout_sessions
-         WHERE status = 'PENDING' AND expires_at <= ${now}
-         ORDER BY expires_at
-         LIMIT ${batch}
-         FOR UPDATE SKIP LOCKED
-      )
-      UPDATE checkout_sessions s SET status = 'EXPIRED', updated_at = now()
-        FROM stale WHERE s.id = stale.id
-      RETURNING s.id`;
-    const ids = rows.map((row) => row.id);
-    if (ids.length > 0) {
-      await tx.order.updateMany({ where: { checkoutSessionId: { in: ids }, status: "PENDING" }, data: { status: "EXPIRED" } });
-      await tx.payment.updateMany({ where: { checkoutSessionId: { in: ids }, status: "PENDING" }, data: { status: "EXPIRED" } });
-    }
-    return ids;
-  });
-}
-
+/** What a provider needs to know about a checkout to ask about it or end it. */
 export async function checkoutSummaryForProvider(sessionId: string) {
   return db().checkoutSession.findUnique({
     where: { id: sessionId },
-    select: { id: true, total: true, currency: true, provider: true, payment: { select: { providerReference: true, providerPaymentId: true } } },
+    select: {
+      id: true,
+      status: true,
+      total: true,
+      currency: true,
+      provider: true,
+      expiresAt: true,
+      checkoutUrl: true,
+      payment: { select: { providerReference: true, providerPaymentId: true } },
+    },
   });
+}
+
+export type CheckoutSummary = NonNullable<Awaited<ReturnType<typeof checkoutSummaryForProvider>>>;
+
+/**
+ * Claims up to `batch` PENDING checkouts for one reconciliation pass: those
+ * past their expiry, and those older than `staleBefore` (no webhook settled
+ * them). A claimed session is skipped by every server until `recheckBefore`
+ * has passed or it reaches its expiry, and rows another server is claiming
+ * are skipped (SKIP LOCKED),
+ * so several servers share the work without doing any of it twice at once.
+ */
+export async function claimCheckoutsToReconcile({
+  now,
+  staleBefore,
+  recheckBefore,
+  batch,
+}: {
+  now: Date;
+  staleBefore: Date;
+  recheckBefore: Date;
+  batch: number;
+}): Promise<string[]> {
+  const rows = await db().$queryRaw<Array<{ id: string }>>`
+    WITH due AS (
+      SELECT id FROM checkout_sessions
+       WHERE status = 'PENDING'
+         AND (expires_at <= ${now} OR created_at <= ${staleBefore})
+         AND (reconciled_at IS NULL OR reconciled_at <= ${recheckBefore} OR (expires_at <= ${now} AND reconciled_at < expires_at))
+       ORDER BY expires_at
+       LIMIT ${batch}
+       FOR UPDATE SKIP LOCKED
+    )
+    UPDATE checkout_sessions s SET reconciled_at = ${now} FROM due WHERE s.id = due.id
+    RETURNING s.id::text AS id`;
+  return rows.map((row) => row.id);
+}
+
+/** The provider could not be asked: the checkout is due again on the next run. */
+export async function releaseReconcileClaim(sessionId: string): Promise<void> {
+  await db().checkoutSession.updateMany({ where: { id: sessionId, status: "PENDING" }, data: { reconciledAt: null } });
 }

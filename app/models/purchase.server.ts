@@ -1,7 +1,11 @@
 import { db } from "~/db.server";
 import { purchasedProductSelect } from "~/models/product.server";
 
-/** The file, if `fileId` belongs to the product of `orderId` and the order is the buyer's. */
+/**
+ * The file, if `fileId` belongs to the product of `orderId` and the order is
+ * the buyer's, with the buyer's access to that product (which follows their
+ * orders, not this one order alone).
+ */
 export async function findOrderFile(orderId: string, fileId: string, buyerId: string) {
   const order = await db().order.findFirst({
     where: { id: orderId, buyerId },
@@ -13,13 +17,15 @@ export async function findOrderFile(orderId: string, fileId: string, buyerId: st
             where: { id: fileId },
             select: { filename: true, contentType: true, sizeBytes: true, storageKey: true },
           },
+          entitlements: { where: { userId: buyerId }, select: { revokedAt: true, suspendedAt: true } },
         },
       },
     },
   });
   if (!order) return null;
   const [file] = order.product.files;
-  return file ? { orderStatus: order.status, file } : null;
+  const [access] = order.product.entitlements;
+  return file ? { orderStatus: order.status, access: access ?? null, file } : null;
 }
 
 /** Every product the user owns (access not revoked), newest first, with its files and the order that granted it. */
@@ -29,6 +35,7 @@ export async function listOwnedProducts(userId: string) {
     orderBy: { grantedAt: "desc" },
     select: {
       grantedAt: true,
+      suspendedAt: true,
       order: { select: { id: true, checkoutSessionId: true, paidAt: true } },
       product: { select: purchasedProductSelect },
     },

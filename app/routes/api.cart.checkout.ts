@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/services/auth.server";
-import { checkoutPost, refusalHeaders } from "~/services/checkout.server";
+import { checkoutRefusal } from "~/services/checkout-http";
+import { checkoutPost } from "~/services/checkout.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
 import { readBodyText } from "~/services/request-body.server";
 
@@ -24,10 +25,11 @@ async function act({ request }: ActionFunctionArgs) {
   }
   const items = typeof body === "object" && body !== null && "items" in body ? body.items : undefined;
   const result = await checkoutPost(request, user, items);
-  if (result.ok) return json({ sessionId: result.sessionId, redirectUrl: result.redirectUrl });
+  if (result.kind === "opened") return json({ sessionId: result.sessionId, redirectUrl: result.redirectUrl });
+  const refusal = checkoutRefusal(result);
   return json(
-    { error: result.problems.join(" "), problems: result.problems },
-    { status: result.status, headers: refusalHeaders(result) },
+    { error: [refusal.heading, ...refusal.problems].join(" "), reason: result.kind, problems: refusal.problems },
+    { status: refusal.status, headers: refusal.headers },
   );
 }
 

@@ -11,7 +11,8 @@ import { useRootData } from "~/root";
 import { requireUser, safeRedirectTarget } from "~/services/auth.server";
 import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart";
 import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
-import { checkoutPost, refusalHeaders } from "~/services/checkout.server";
+import { checkoutRefusal } from "~/services/checkout-http";
+import { checkoutPost } from "~/services/checkout.server";
 import { readProtectedForm } from "~/services/csrf.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
 import { passRetryAfter } from "~/services/route-headers";
@@ -41,11 +42,12 @@ async function act({ request }: ActionFunctionArgs) {
   if (checkout.success) {
     const user = await requireUser(request, "/cart");
     const result = await checkoutPost(request, user, form.get("items"));
-    if (result.ok) return checkout.data.enhanced ? json(browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
-    const init = { status: result.status, headers: refusalHeaders(result) };
-    if (result.status === 400 || result.status === 429) return json({ ok: false as const, message: result.problems[0] }, init);
-    const message = result.status === 409 ? "The cart changed since you saw it, so nothing was charged:" : "Nothing was charged.";
-    return json({ ok: false as const, message, problems: result.problems }, init);
+    if (result.kind === "opened") return checkout.data.enhanced ? json(browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
+    const refusal = checkoutRefusal(result);
+    return json(
+      { ok: false as const, message: refusal.heading, problems: refusal.problems },
+      { status: refusal.status, headers: refusal.headers },
+    );
   }
 
   const parsed = CartChangeForm.safeParse(fields);

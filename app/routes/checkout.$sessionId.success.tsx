@@ -1,5 +1,6 @@
 import { json, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { useEffect, useState } from "react";
 import { FileLinks } from "~/components/FileLinks";
 import { providerName } from "~/components/format";
@@ -151,6 +152,19 @@ export default function CheckoutResult() {
         )}
         <Orders checkout={checkout} withFiles={false} />
         <Total checkout={checkout} />
+        <div className="product-actions">
+          {checkout.checkoutUrl ? (
+            <a className="button" href={checkout.checkoutUrl}>
+              Continue to payment
+            </a>
+          ) : null}
+          <Form method="post" action={`/checkout/${checkout.id}/cancel`}>
+            <AuthenticityTokenInput />
+            <button type="submit" className="button secondary">
+              Cancel this checkout
+            </button>
+          </Form>
+        </div>
       </section>
     );
   }

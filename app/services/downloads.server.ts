@@ -9,22 +9,30 @@ const Params = z.object({ orderId: z.string().uuid(), fileId: z.string().uuid() 
 
 const notFound = () => new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
+const refused = (message: string) =>
+  new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+
 /**
- * A purchased file, streamed from storage. Anything that is not the buyer's
- * PAID order of this file's product is a 404; a refunded order is told so.
+ * A purchased file, streamed from storage, while the buyer has access to its
+ * product. Anything that is not the buyer's order of this file's product is a
+ * 404; a refunded purchase and access suspended by a dispute are told so.
  */
 export async function downloadResponse(params: Record<string, string | undefined>, buyerId: string): Promise<Response> {
   const parsed = Params.safeParse(params);
   if (!parsed.success) return notFound();
   const found = await findOrderFile(parsed.data.orderId, parsed.data.fileId, buyerId);
   if (!found) return notFound();
-  if (found.orderStatus === "REFUNDED") {
-    return new Response("This purchase was refunded, so its files can no longer be downloaded.", {
-      status: 403,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-    });
+  const access = found.access && !found.access.revokedAt ? found.access : null;
+  if (access?.suspendedAt) {
+    return refused(
+      "Access to this product is suspended while a dispute about its payment is open. It comes back if the dispute is decided for the shop.",
+    );
   }
-  if (found.orderStatus !== "PAID") return notFound();
+  if (!access) {
+    if (found.orderStatus === "REFUNDED") return refused("This purchase was refunded, so its files can no longer be downloaded.");
+    return notFound();
+  }
+  if (found.orderStatus !== "PAID" && found.orderStatus !== "REFUNDED") return notFound();
 
   const { file } = found;
   const path = storagePath(file.storageKey);

@@ -1,73 +1,106 @@
-import { checkoutSummaryForProvider, endPendingCheckout, withLockedCheckout } from "~/models/checkout.server";
+import { checkoutSummaryForProvider, type CheckoutSummary } from "~/models/checkout.server";
+import { endPendingCheckout, findRefundsDue, recordLineRefund, withLockedCheckout, type DuplicateLine } from "~/models/settlement.server";
+import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import { paymentProvider, type PaymentOutcome } from "~/services/payments/index.server";
+import type { SessionForProvider } from "~/services/payments/provider";
+import { decideSettlement } from "~/services/settlement-rules";
 
-// Settling a checkout: the one function the webhook, the success return and
-// any reconcile job call. It runs in one transaction with the session row
-// locked and only moves a session forward, so calling it twice, or from two
-// servers at once, has the effects of calling it once.
-
-export type SettledStatus = "PENDING" | "PAID" | "CANCELED" | "EXPIRED" | "FAILED" | "REFUNDED";
+// Settling a checkout: the one function the webhook, the success return, the
+// reconciliation job and the ending of a checkout call. It runs in one
+// transaction with the session row locked and only writes what the rule
+// table decides, so calling it twice, or from two servers at once, has the
+// effects of calling it once.
 
 export interface FulfilResult {
-  status: SettledStatus;
+  status: CheckoutSessionStatus;
   changed: boolean;
+  /** Lines the buyer had already paid for elsewhere: refunded through the provider. */
+  duplicates: DuplicateLine[];
 }
 
 export async function fulfil(sessionId: string, outcome: PaymentOutcome): Promise<FulfilResult | null> {
   return withLockedCheckout(sessionId, async (ledger) => {
     if (!ledger) return null;
     const { checkout } = ledger;
-    const unchanged = { status: checkout.status, changed: false };
-
-    switch (outcome.kind) {
-      case "processing":
-        return unchanged;
-
-      case "paid": {
-        if (checkout.status === "PAID" || checkout.status === "REFUNDED") return unchanged;
-        if (outcome.amount !== checkout.total || outcome.currency.toUpperCase() !== checkout.currency) {
-          const message = `The provider reported ${outcome.amount} ${outcome.currency.toUpperCase()} for a checkout of ${checkout.total} ${checkout.currency}; access was not granted and the payment is held for review.`;
-          console.warn(
-            JSON.stringify({
-              event: "payment_amount_mismatch",
-              sessionId,
-              expected: { amount: checkout.total, currency: checkout.currency },
-              reported: { amount: outcome.amount, currency: outcome.currency },
-            }),
-          );
-          await ledger.recordMismatch({ amount: outcome.amount, currency: outcome.currency, code: "AMOUNT_MISMATCH", message });
-          return { status: "FAILED", changed: true };
-        }
-        // A verified payment of exactly this checkout settles it, even after it
-        // expired or failed here: the money is real.
-        await ledger.markPaid({ paymentId: outcome.paymentId, reference: outcome.reference });
-        return { status: "PAID", changed: true };
-      }
-
-      case "failed":
-      case "canceled":
-      case "expired": {
-        if (checkout.status !== "PENDING") return unchanged;
-        const status = outcome.kind === "failed" ? "FAILED" : outcome.kind === "canceled" ? "CANCELED" : "EXPIRED";
-        await ledger.markEnded(status, outcome.kind === "expired" ? undefined : { code: outcome.code, message: outcome.message });
-        return { status, changed: true };
-      }
-
-      case "refunded": {
-        if (checkout.status === "PAID") {
-          await ledger.markRefunded();
-          return { status: "REFUNDED", changed: true };
-        }
-        if (checkout.status === "PENDING") {
-          await ledger.markEnded("CANCELED", { code: "CANCELED", message: "The payment was canceled at the provider." });
-          return { status: "CANCELED", changed: true };
-        }
-        return unchanged;
-      }
+    const { next, effect } = decideSettlement(checkout.status, checkout, outcome);
+    const result: FulfilResult = { status: next, changed: effect.kind !== "none", duplicates: [] };
+    switch (effect.kind) {
+      case "none":
+        break;
+      case "mark-paid":
+        result.duplicates = await ledger.markPaid(effect);
+        break;
+      case "record-mismatch":
+        console.warn(
+          JSON.stringify({
+            event: "payment_amount_mismatch",
+            sessionId,
+            expected: { amount: checkout.total, currency: checkout.currency },
+            reported: { amount: effect.amount, currency: effect.currency },
+          }),
+        );
+        await ledger.recordMismatch(effect);
+        break;
+      case "mark-ended":
+        await ledger.markEnded(effect.status, effect.failure);
+        break;
+      case "mark-refunded":
+        await ledger.markRefunded();
+        break;
+      case "suspend-access":
+        await ledger.suspendAccess();
+        break;
+      case "restore-access":
+        await ledger.restoreAccess();
+        break;
     }
+    return result;
   });
 }
 
+/** Settles, then refunds any line the buyer turned out to have paid for twice. */
+export async function settle(sessionId: string, outcome: PaymentOutcome): Promise<FulfilResult | null> {
+  const result = await fulfil(sessionId, outcome);
+  if (result && result.duplicates.length > 0) {
+    console.warn(JSON.stringify({ event: "duplicate_purchase", sessionId, lines: result.duplicates.length }));
+    await refundDuplicateLines({ sessionId });
+  }
+  return result;
+}
+
+/**
+ * Asks the provider to refund each line that was paid twice and not yet
+ * refunded, one refund per line under an idempotency key of its own. A refund
+ * the provider cannot make now stays due for the reconciliation job.
+ */
+export async function refundDuplicateLines({ sessionId, limit = 50 }: { sessionId?: string; limit?: number } = {}) {
+  const due = await findRefundsDue(limit, sessionId);
+  let refunded = 0;
+  for (const line of due) {
+    const payment = line.checkoutSession.payment;
+    const answer = await paymentProvider(line.checkoutSession.provider).refundLine(
+      { sessionId: line.checkoutSessionId, currency: line.currency, paymentId: payment?.providerPaymentId ?? null },
+      { orderId: line.id, amount: line.amount },
+    );
+    if (answer.ok) {
+      await recordLineRefund(line.id, answer.refundId);
+      refunded += 1;
+    } else {
+      console.error(JSON.stringify({ event: "duplicate_refund_failed", orderId: line.id, code: answer.code, message: answer.message }));
+    }
+  }
+  return { due: due.length, refunded };
+}
+
+export function forProvider(checkout: CheckoutSummary): SessionForProvider {
+  return {
+    id: checkout.id,
+    total: checkout.total,
+    currency: checkout.currency,
+    reference: checkout.payment?.providerReference ?? null,
+    paymentId: checkout.payment?.providerPaymentId ?? null,
+  };
+}
 
 /**
  * The shopper is back from the provider: ask the provider (Stripe: retrieve
@@ -77,17 +110,42 @@ export async function fulfil(sessionId: string, outcome: PaymentOutcome): Promis
 export async function settleFromReturn(sessionId: string, params: URLSearchParams): Promise<FulfilResult | null> {
   const checkout = await checkoutSummaryForProvider(sessionId);
   if (!checkout) return null;
-  const outcome = await paymentProvider(checkout.provider).settleReturn(
-    {
-      id: checkout.id,
-      total: checkout.total,
-      currency: checkout.currency,
-      reference: checkout.payment?.providerReference ?? null,
-      paymentId: checkout.payment?.providerPaymentId ?? null,
-    },
-    params,
-  );
-  return fulfil(sessionId, outcome);
+  const outcome = await paymentProvider(checkout.provider).settleReturn(forProvider(checkout), params);
+  return settle(sessionId, outcome);
+}
+
+export type EndCheckoutOutcome = "ended" | "settled" | "gone" | "unavailable";
+
+/**
+ * Ends a PENDING checkout at the provider first, then here: expired (or, for
+ * Toss, no approved payment) at the provider, then `status` here. If the
+ * provider says it was paid meanwhile, it is settled instead. If the provider
+ * cannot be asked, nothing changes: a checkout that may still be payable is
+ * never ended here.
+ */
+export async function endOpenCheckout(
+  sessionId: string,
+  status: "EXPIRED" | "CANCELED" | "FAILED",
+  failure?: { code: string; message: string },
+  /** The checkout as the caller just read it, which saves reading it again. */
+  known?: CheckoutSummary,
+): Promise<EndCheckoutOutcome> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const checkout = attempt === 0 && known ? known : await checkoutSummaryForProvider(sessionId);
+    if (!checkout || checkout.status !== "PENDING") return "gone";
+    const atProvider = await paymentProvider(checkout.provider).endCheckout(forProvider(checkout));
+    if (atProvider.kind === "unavailable") {
+      console.warn(JSON.stringify({ event: "end_checkout_unavailable", sessionId, code: atProvider.code, message: atProvider.message }));
+      return "unavailable";
+    }
+    if (atProvider.kind === "completed") {
+      await settle(sessionId, atProvider.outcome);
+      return "settled";
+    }
+    // Only if no request recorded a provider page since this one looked.
+    if (await endPendingCheckout(sessionId, status, failure, checkout.checkoutUrl)) return "ended";
+  }
+  return "unavailable";
 }
 
 const FAILURE_CODE = /^[A-Z0-9_]{1,64}$/;

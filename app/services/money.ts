@@ -76,6 +76,13 @@ export function toStripeAmount(amount: number, currency: CurrencyCode): { unit_a
   return { unit_amount: assertMinorUnits(amount), currency: currency.toLowerCase() };
 }
 
+/**
+ * The smallest total each currency's provider charges: Stripe's minimum for a
+ * USD charge is $0.50 (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts),
+ * TossPayments' for a card payment 100 won (its BELOW_MINIMUM_AMOUNT error).
+ */
+export const MINIMUM_CHARGE: Record<CurrencyCode, number> = { USD: 50, KRW: 100 };
+
 /** TossPayments charges whole won. */
 export function toTossAmount(amount: number, currency: CurrencyCode): number {
   if (currency !== "KRW") throw new MoneyError(`TossPayments charges KRW only; got ${currency}.`);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { findProductsForBuyer } from "~/models/product.server";
 import type { CheckoutItemInput } from "~/services/checkout-input";
-import { formatMoney, sumMinorUnits, type CurrencyCode } from "~/services/money";
+import { formatMoney, MINIMUM_CHARGE, sumMinorUnits, type CurrencyCode } from "~/services/money";
 import { PROVIDER_FOR_CURRENCY, type ProviderName } from "~/services/payments/index.server";
 
 // Re-prices a cart from the database. The shopper's prices are used only to
@@ -21,7 +21,12 @@ export interface Quote {
   hash: string;
 }
 
-export type QuoteResult = { ok: true; quote: Quote } | { ok: false; problems: string[] };
+export type QuoteResult =
+  | { ok: true; quote: Quote }
+  /** The cart is not what the shopper saw: a price, a product or its availability changed. */
+  | { ok: false; reason: "changed"; problems: string[] }
+  /** The total is below what the provider can charge. */
+  | { ok: false; reason: "below-minimum"; problems: string[] };
 
 export function quoteHash(buyerId: string, currency: CurrencyCode, lines: readonly QuoteLine[]): string {
   const canonical = [buyerId, currency, ...lines.map((line) => `${line.productId}:${line.amount}`).sort()].join("|");
@@ -32,7 +37,7 @@ export async function quoteCart(buyer: { id: string }, items: readonly CheckoutI
   const unique = [...new Map(items.map((item) => [item.id, item])).values()];
   const currencies = new Set(unique.map((item) => item.currency));
   if (currencies.size > 1) {
-    return { ok: false, problems: ["This payment mixes US dollars and won. Pay for each currency separately."] };
+    return { ok: false, reason: "changed", problems: ["This payment mixes US dollars and won. Pay for each currency separately."] };
   }
 
   // One query for the products and which of them the buyer already owns.
@@ -62,14 +67,24 @@ export async function quoteCart(buyer: { id: string }, items: readonly CheckoutI
     }
     lines.push({ productId: product.id, title: product.title, amount: product.price });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, reason: "changed", problems };
 
   const currency = unique[0].currency;
+  const total = sumMinorUnits(lines.map((line) => line.amount));
+  if (total < MINIMUM_CHARGE[currency]) {
+    return {
+      ok: false,
+      reason: "below-minimum",
+      problems: [
+        `The total of ${formatMoney(total, currency)} is below ${formatMoney(MINIMUM_CHARGE[currency], currency)}, the smallest payment the card provider accepts. Add another product to pay for this cart.`,
+      ],
+    };
+  }
   return {
     ok: true,
     quote: {
       currency,
-      total: sumMinorUnits(lines.map((line) => line.amount)),
+      total,
       provider: PROVIDER_FOR_CURRENCY[currency],
       lines,
       hash: quoteHash(buyer.id, currency, lines),

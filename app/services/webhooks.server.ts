@@ -1,6 +1,6 @@
 import { findSessionIdByProviderIds } from "~/models/checkout.server";
 import { markWebhookProcessed, recordWebhookEvent } from "~/models/webhook-event.server";
-import { fulfil } from "~/services/fulfillment.server";
+import { settle } from "~/services/fulfillment.server";
 import { paymentProvider, type ProviderName } from "~/services/payments/index.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +32,7 @@ export async function receiveWebhook(providerName: ProviderName, rawBody: string
       const { sessionId, reference, paymentId, outcome } = parsed.subject;
       const target =
         sessionId && UUID.test(sessionId) ? sessionId : await findSessionIdByProviderIds({ reference, paymentId });
-      if (target) settled = (await fulfil(target, outcome))?.status ?? null;
+      if (target) settled = (await settle(target, outcome))?.status ?? null;
     }
     await markWebhookProcessed(inbox.id);
     return { status: 200, body: { received: true, status: settled } };

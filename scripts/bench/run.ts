@@ -96,7 +96,7 @@ function startApp(): ChildProcess {
     SESSION_SECRET,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     STORAGE_DIR: path.join(os.tmpdir(), "marketplace-bench-storage"),
-    EXPIRY_JOB_INTERVAL_SECONDS: "0",
+    RECONCILE_INTERVAL_SECONDS: "0",
     CHECKOUT_POSTS_PER_MINUTE: "100000",
     CHECKOUT_POSTS_PER_MINUTE_PER_IP: "1000000",
   });
@@ -274,7 +274,7 @@ async function countStatements(buyers: Buyer[]): Promise<StatementCounts[]> {
     TOSS_API_BASE: SANDBOX,
     SESSION_SECRET,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    EXPIRY_JOB_INTERVAL_SECONDS: "0",
+    RECONCILE_INTERVAL_SECONDS: "0",
     CHECKOUT_POSTS_PER_MINUTE: "100000",
     CHECKOUT_POSTS_PER_MINUTE_PER_IP: "1000000",
     APP_ENV: "development",

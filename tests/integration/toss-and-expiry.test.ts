@@ -5,7 +5,6 @@ import { action as cartAction } from "~/routes/cart";
 import { loader as failLoader } from "~/routes/checkout.$sessionId.fail";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { action as tossWebhook } from "~/routes/webhooks.toss";
-import { expireStaleSessions } from "~/services/expiry.server";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
@@ -113,26 +112,6 @@ describe("TossPayments", () => {
 
   it("refuses a webhook that is not a payment event with 400", async () => {
     expect((await postTossWebhook({ hello: "world" })).status).toBe(400);
-  });
-});
-
-describe("expiry", () => {
-  it("moves a stale PENDING checkout and its orders and payment to EXPIRED, once", async () => {
-    const { session } = await startKrwCheckout(2);
-    await db().checkoutSession.update({ where: { id: session.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
-    const [first, second] = await Promise.all([expireStaleSessions(), expireStaleSessions()]);
-    expect(first + second).toBeGreaterThanOrEqual(1);
-    const after = await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id }, include: { orders: true, payment: true } });
-    expect(after.status).toBe("EXPIRED");
-    expect(after.orders.every((o) => o.status === "EXPIRED")).toBe(true);
-    expect(after.payment?.status).toBe("EXPIRED");
-    expect(await expireStaleSessions()).toBe(0);
-  });
-
-  it("leaves an unexpired checkout alone", async () => {
-    const { session } = await startKrwCheckout(1);
-    await expireStaleSessions();
-    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("PENDING");
   });
 });
 

@@ -34,7 +34,7 @@ let shop: Shop | undefined;
 beforeAll(async () => {
   shop = await startShop("concurrency", {
     webhooks: "catcher",
-    env: { EXPIRY_JOB_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "10000" },
+    env: { RECONCILE_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "10000" },
   });
   ({ database, sandbox, servers, balancer } = shop);
 });
@@ -190,7 +190,7 @@ describe("two servers, one database", () => {
     expect(stripeSession).toMatchObject({ status: "open", amount_total: sessions[0].total, client_reference_id: sessions[0].id });
   });
 
-  it("expires each stale session once while the expiry jobs of both servers run at once", async () => {
+  it("expires each stale session once, at Stripe and here, while the reconciliation jobs of both servers run at once", async () => {
     const STALE = 30;
     const products = await createProducts(2, { price: 900 });
     const sessionIds: string[] = [];
@@ -223,17 +223,20 @@ describe("two servers, one database", () => {
       server
         .logsSince(marks[i])
         .split("\n")
-        .filter((line) => line.includes('"checkouts_expired"') || line.includes('"expiry_job_failed"'))
-        .map((line) => JSON.parse(line.slice(line.indexOf("{"))) as { event: string; count?: number }),
+        .filter((line) => line.includes('"checkouts_reconciled"') || line.includes('"reconcile_failed"'))
+        .map((line) => JSON.parse(line.slice(line.indexOf("{"))) as { event: string; expired?: number; checked?: number }),
     );
-    expect(logged.filter((entry) => entry.event === "expiry_job_failed")).toEqual([]);
-    expect(logged.reduce((sum, entry) => sum + (entry.count ?? 0), 0)).toBe(STALE);
+    expect(logged.filter((entry) => entry.event === "reconcile_failed")).toEqual([]);
+    expect(logged.reduce((sum, entry) => sum + (entry.expired ?? 0), 0)).toBe(STALE);
+    expect(logged.reduce((sum, entry) => sum + (entry.checked ?? 0), 0)).toBe(STALE);
 
     const sessions = await db().checkoutSession.findMany({ where: { id: { in: sessionIds } }, include: { orders: true, payment: true } });
     for (const session of sessions) {
       expect(session.status).toBe("EXPIRED");
       expect(session.orders.map((order) => order.status)).toEqual(["EXPIRED", "EXPIRED"]);
       expect(session.payment?.status).toBe("EXPIRED");
+      const atStripe = await sandbox.control<{ data: Array<{ status: string }> }>("GET", `/_sandbox/stripe/sessions?client_reference_id=${session.id}`);
+      expect(atStripe.body.data.map((s) => s.status)).toEqual(["expired"]);
     }
     expect(await db().checkoutSession.count({ where: { status: "PENDING", expiresAt: { lte: new Date() } } })).toBe(0);
   });

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function server(name: string, env: Record<string, string> = {}) {
-  const started = new AppServer({ name, env: { DATABASE_URL: scratch.url, EXPIRY_JOB_INTERVAL_SECONDS: "0", ...sandbox.serverEnv(), ...env } });
+  const started = new AppServer({ name, env: { DATABASE_URL: scratch.url, RECONCILE_INTERVAL_SECONDS: "0", ...sandbox.serverEnv(), ...env } });
   servers.push(started);
   await started.start();
   return started;

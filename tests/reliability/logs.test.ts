@@ -56,7 +56,7 @@ beforeAll(async () => {
       tossSecretKey: secrets.TOSS_SECRET_KEY,
       tossClientKey: secrets.TOSS_CLIENT_KEY,
     },
-    env: { SESSION_SECRET: secrets.SESSION_SECRET, EXPIRY_JOB_INTERVAL_SECONDS: "1", PROVIDER_TIMEOUT_MS: "1500" },
+    env: { SESSION_SECRET: secrets.SESSION_SECRET, RECONCILE_INTERVAL_SECONDS: "1", PROVIDER_TIMEOUT_MS: "1500" },
   });
   ({ database, sandbox, servers, balancer } = shop);
 });

@@ -75,7 +75,7 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
     TOSS_SECRET_KEY: KEYS.tossSecretKey,
     TOSS_CLIENT_KEY: KEYS.tossClientKey,
     PROVIDER_TIMEOUT_MS: "1500",
-    EXPIRY_JOB_INTERVAL_SECONDS: "0",
+    RECONCILE_INTERVAL_SECONDS: "0",
   });
 
   async function control<T>(method: string, path: string, body?: unknown) {

@@ -1,5 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { db } from "~/db.server";
+import { writeStoredFile } from "~/services/storage.server";
 import { getSession, sessionStorage } from "~/services/session.server";
 import { Visitor } from "./requests";
 
@@ -34,6 +35,26 @@ export async function createProducts(count: number, { currency = "USD" as "USD" 
   }));
   await db().product.createMany({ data });
   return db().product.findMany({ where: { slug: { in: data.map((d) => d.slug) } }, orderBy: { price: "asc" } });
+}
+
+/** Gives each product one downloadable file, stored under STORAGE_DIR. */
+export async function addFiles(products: Array<{ id: string; slug: string }>) {
+  for (const product of products) {
+    const content = Buffer.from(`Contents of ${product.slug}\n`);
+    const storageKey = `products/${product.slug}/readme.txt`;
+    writeStoredFile(storageKey, content);
+    await db().productFile.create({
+      data: {
+        productId: product.id,
+        filename: "readme.txt",
+        contentType: "text/plain",
+        sizeBytes: content.byteLength,
+        sha256: createHash("sha256").update(content).digest("hex"),
+        storageKey,
+      },
+    });
+  }
+  return db().productFile.findMany({ where: { productId: { in: products.map((p) => p.id) } } });
 }
 
 /** A visitor already logged in as `user`. */

@@ -31,7 +31,7 @@ describe("the environment schema", () => {
     ]);
     expect(problemsOf({ APP_URL: "not a url" })).toEqual([expect.stringMatching(/^APP_URL /)]);
     expect(problemsOf({ CHECKOUT_TTL_MINUTES: "10" })).toEqual([
-      expect.stringMatching(/^CHECKOUT_TTL_MINUTES must be at least 30/),
+      expect.stringMatching(/^CHECKOUT_TTL_MINUTES must be at least 35/),
     ]);
   });
 
@@ -59,6 +59,7 @@ describe("the environment schema", () => {
 describe("production", () => {
   const production = {
     NODE_ENV: "production",
+    APP_URL: "https://shop.example",
     DATABASE_URL: "postgresql://shop@db.internal/shop",
     SESSION_SECRET: "a-long-random-session-secret-of-48-characters!!",
     STRIPE_SECRET_KEY: "sk_live_realkey",
@@ -69,6 +70,11 @@ describe("production", () => {
 
   it("starts with real provider settings", () => {
     expect(problemsOf(production)).toEqual([]);
+  });
+
+  it("refuses to start without APP_URL, which every server must share", () => {
+    const { APP_URL: _url, ...rest } = production;
+    expect(problemsOf(rest)).toEqual([expect.stringMatching(/^APP_URL is required in production/)]);
   });
 
   it("refuses missing provider secrets, naming each", () => {

@@ -77,6 +77,7 @@ describe("the parameters built for TossPayments' browser SDK", () => {
 /** What production needs besides TOSS_SDK_URL (real-looking keys, no local provider bases). */
 const PRODUCTION = {
   APP_ENV: "production",
+  APP_URL: "https://shop.example",
   DATABASE_URL: "postgresql://db/shop",
   SESSION_SECRET: "s".repeat(32),
   STRIPE_SECRET_KEY: "sk_live_example",

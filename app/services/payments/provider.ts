@@ -21,20 +21,37 @@ export interface CheckoutRequest {
   expiresAt: Date;
   /** Our reference when it is ours to choose (Toss orderId), else null. */
   reference: string | null;
+  /** The same for every request that may open this checkout, on any server. */
+  idempotencyKey: string;
 }
 
 export type CreateCheckoutResult =
   | { ok: true; reference: string; paymentId: string | null; redirectUrl: string }
-  | { ok: false; code: string; message: string };
+  /** Another request with the same idempotency key is being answered: it is opening this checkout. */
+  | { ok: false; kind: "busy"; code: string; message: string }
+  /**
+   * An error or no answer: the provider may or may not have opened a checkout.
+   * `newKey`: the provider keeps this answer for the key, so only a new key can succeed.
+   */
+  | { ok: false; kind: "unavailable"; code: string; message: string; newKey: boolean }
+  /** The provider refused the request: it opened nothing. */
+  | { ok: false; kind: "refused"; code: string; message: string };
 
 /** What a provider says happened to a payment, once verified with it. */
 export type PaymentOutcome =
   | { kind: "paid"; reference: string; paymentId: string; amount: number; currency: string }
+  /** The provider's page is open and can still be paid. */
+  | { kind: "open" }
+  /** A payment is under way (an asynchronous method, an approval not yet confirmed), or the provider could not say. */
   | { kind: "processing" }
   | { kind: "failed"; code: string; message: string }
   | { kind: "canceled"; code: string; message: string }
   | { kind: "expired" }
-  | { kind: "refunded"; paymentId: string };
+  | { kind: "refunded"; paymentId: string }
+  /** A chargeback was opened: access is suspended until it is decided. */
+  | { kind: "dispute-opened"; paymentId: string }
+  /** The chargeback was decided for the shop (a lost one arrives as "refunded"). */
+  | { kind: "dispute-won"; paymentId: string };
 
 export interface SessionForProvider {
   id: string;
@@ -43,6 +60,23 @@ export interface SessionForProvider {
   reference: string | null;
   paymentId: string | null;
 }
+
+/** A settled payment, for refunds. */
+export interface SettledPayment {
+  sessionId: string;
+  currency: CurrencyCode;
+  paymentId: string | null;
+}
+
+/** The answer to "end this checkout at the provider". */
+export type EndCheckoutResult =
+  /** Nothing payable is left at the provider. */
+  | { kind: "ended" }
+  /** It was paid, or a payment is under way: settle it with this outcome instead. */
+  | { kind: "completed"; outcome: PaymentOutcome }
+  | { kind: "unavailable"; code: string; message: string };
+
+export type RefundResult = { ok: true; refundId: string } | { ok: false; code: string; message: string };
 
 export type WebhookResult =
   | { ok: false; status: 400; message: string }
@@ -57,7 +91,15 @@ export type WebhookResult =
 
 export interface PaymentProvider {
   readonly name: ProviderName;
+  /** How long the provider's page must stay open at least when it is created (Stripe: 30 minutes). */
+  readonly minimumCheckoutLifetimeMs: number;
   createCheckout(request: CheckoutRequest): Promise<CreateCheckoutResult>;
+  /** Makes the provider's checkout unpayable, or says it was paid meanwhile. */
+  endCheckout(session: SessionForProvider): Promise<EndCheckoutResult>;
+  /** Asks the provider how the checkout stands (reconciliation). */
+  lookup(session: SessionForProvider): Promise<PaymentOutcome | { kind: "unavailable"; code: string; message: string }>;
+  /** Refunds `amount` of a settled payment: one line that was paid twice. */
+  refundLine(payment: SettledPayment, line: { orderId: string; amount: number }): Promise<RefundResult>;
   /** The shopper came back to the success URL with these query parameters. */
   settleReturn(session: SessionForProvider, params: URLSearchParams): Promise<PaymentOutcome>;
   /** Verifies a webhook (signature, or a re-fetch from the provider) and says what it is about. */

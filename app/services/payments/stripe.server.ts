@@ -4,81 +4,63 @@ import { toStripeAmount } from "~/services/money";
 import type {
   CheckoutRequest,
   CreateCheckoutResult,
+  EndCheckoutResult,
   PaymentOutcome,
   PaymentProvider,
   SessionForProvider,
-  WebhookResult,
+  SettledPayment,
 } from "~/services/payments/provider";
-import { ProviderError } from "~/services/payments/provider";
+import { describeError, outcomeOfCheckoutSession, sessionIdOf, stripe } from "~/services/payments/stripe-client.server";
+import { parseStripeEvent } from "~/services/payments/stripe-events.server";
 
-// Stripe Checkout through the official SDK. STRIPE_API_BASE (the sandbox in
-// development and tests) changes only where the SDK connects.
+// Stripe Checkout through the official SDK.
 
-let client: Stripe | undefined;
+/** Stripe refuses an `expires_at` less than 30 minutes after the session is created. */
+const MINIMUM_LIFETIME_MS = 30 * 60_000;
 
-function stripe(): Stripe {
-  if (!client) {
-    const settings = env();
-    if (!settings.STRIPE_SECRET_KEY) throw new ProviderError("not_configured", "STRIPE_SECRET_KEY is not set.");
-    const base = settings.STRIPE_API_BASE ? new URL(settings.STRIPE_API_BASE) : null;
-    const protocol = base?.protocol === "http:" ? "http" : "https";
-    client = new Stripe(settings.STRIPE_SECRET_KEY, {
-      ...(base ? { host: base.hostname, port: Number(base.port || (protocol === "http" ? 80 : 443)), protocol } : {}),
-      timeout: settings.PROVIDER_TIMEOUT_MS,
-      // A retry is the shopper pressing 결제하기 again, which reuses the session.
-      maxNetworkRetries: 0,
-    });
+/**
+ * Sorts a failed create by what it means for the checkout. Stripe answers a
+ * request whose Idempotency-Key is in use by another, unfinished request with
+ * 409 `idempotency_key_in_use`, and a key reused with other parameters with
+ * 400 `idempotency_error`: either way another request is opening this
+ * checkout. It stores the first answer for a key, 500s included
+ * (https://docs.stripe.com/api/idempotent_requests), so after a 5xx only a new
+ * key can succeed; a 5xx or no answer is indeterminate (it may have opened a
+ * session). Validation and authentication errors opened nothing.
+ */
+export function classifyCreateError(error: unknown): Extract<CreateCheckoutResult, { ok: false }> {
+  const { code, message } = describeError(error);
+  if (!(error instanceof Stripe.errors.StripeError) || error instanceof Stripe.errors.StripeConnectionError) {
+    return { ok: false, kind: "unavailable", code, message, newKey: false };
   }
-  return client;
-}
-
-function sessionIdOf(session: Stripe.Checkout.Session): string | null {
-  return session.metadata?.checkout_session_id ?? session.client_reference_id ?? null;
-}
-
-function paymentIntentId(value: string | Stripe.PaymentIntent | null): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
-}
-
-function subjectOf(session: Stripe.Checkout.Session, outcome: PaymentOutcome) {
-  return { reference: session.id, paymentId: paymentIntentId(session.payment_intent), sessionId: sessionIdOf(session), outcome };
-}
-
-export function outcomeOfCheckoutSession(session: Stripe.Checkout.Session): PaymentOutcome {
-  if (session.payment_status === "paid") {
-    return {
-      kind: "paid",
-      reference: session.id,
-      paymentId: paymentIntentId(session.payment_intent) ?? session.id,
-      amount: session.amount_total ?? -1,
-      currency: (session.currency ?? "").toUpperCase(),
-    };
+  const status = error.statusCode ?? 0;
+  if (status === 409 || error instanceof Stripe.errors.StripeIdempotencyError || error.type === "idempotency_error") {
+    return { ok: false, kind: "busy", code, message };
   }
-  if (session.status === "expired") return { kind: "expired" };
-  return { kind: "processing" };
+  if (status === 429 || error instanceof Stripe.errors.StripeRateLimitError) {
+    return { ok: false, kind: "unavailable", code, message, newKey: false };
+  }
+  if (status >= 500 || status === 0) return { ok: false, kind: "unavailable", code, message, newKey: true };
+  return { ok: false, kind: "refused", code, message };
 }
 
-function describeError(error: unknown): { code: string; message: string } {
-  if (error instanceof Stripe.errors.StripeError) {
-    if (error instanceof Stripe.errors.StripeConnectionError) {
-      return { code: "provider_unreachable", message: "Stripe did not answer in time." };
-    }
-    return { code: error.code ?? error.type, message: error.message };
+async function retrieveOwn(session: SessionForProvider, reference: string): Promise<PaymentOutcome> {
+  const checkout = await stripe().checkout.sessions.retrieve(reference);
+  if (sessionIdOf(checkout) !== session.id) {
+    return { kind: "failed", code: "reference_mismatch", message: "Stripe's session belongs to another checkout." };
   }
-  if (error instanceof ProviderError) return { code: error.code, message: error.message };
-  throw error;
+  return outcomeOfCheckoutSession(checkout);
 }
 
 export const stripeProvider: PaymentProvider = {
   name: "STRIPE",
+  minimumCheckoutLifetimeMs: MINIMUM_LIFETIME_MS,
 
   async createCheckout(request: CheckoutRequest): Promise<CreateCheckoutResult> {
     const { APP_URL } = env();
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    // Stripe refuses an expiry less than 30 minutes ahead; ours can be a few
-    // seconds short of that by the time this call is made.
-    const expiresAt = Math.max(Math.floor(request.expiresAt.getTime() / 1000), nowSeconds + 30 * 60 + 10);
+    // Every parameter comes from the stored checkout and APP_URL, so the same
+    // checkout sends the same request from any server at any time, and a
+    // repeat under its idempotency key is a replay, never a second session.
     try {
       const session = await stripe().checkout.sessions.create(
         {
@@ -94,16 +76,71 @@ export const stripeProvider: PaymentProvider = {
           customer_email: request.buyer.email,
           metadata: { checkout_session_id: request.sessionId },
           payment_intent_data: { metadata: { checkout_session_id: request.sessionId } },
-          expires_at: expiresAt,
+          // Charge the currency the shop priced, never a converted one.
+          adaptive_pricing: { enabled: false },
+          expires_at: Math.floor(request.expiresAt.getTime() / 1000),
           success_url: `${APP_URL}/checkout/${request.sessionId}/success?session_id={CHECKOUT_SESSION_ID}`,
           cancel_url: `${APP_URL}/cart?canceled=${request.sessionId}`,
         },
-        { idempotencyKey: `checkout-session-${request.sessionId}` },
+        { idempotencyKey: request.idempotencyKey },
       );
-      if (!session.url) return { ok: false, code: "no_checkout_url", message: "Stripe returned no checkout page." };
+      if (!session.url) return { ok: false, kind: "refused", code: "no_checkout_url", message: "Stripe returned no checkout page." };
       return { ok: true, reference: session.id, paymentId: null, redirectUrl: session.url };
     } catch (error) {
-      return { ok: false, ...describeError(error) };
+      return classifyCreateError(error);
+    }
+  },
+
+  async endCheckout(session: SessionForProvider): Promise<EndCheckoutResult> {
+    // Without a reference no request of ours got a page back, so no shopper
+    // holds one; any session Stripe opened carries this checkout's expires_at.
+    if (!session.reference) return { kind: "ended" };
+    try {
+      await stripe().checkout.sessions.expire(session.reference);
+      return { kind: "ended" };
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeError) || error instanceof Stripe.errors.StripeConnectionError) {
+        return { kind: "unavailable", ...describeError(error) };
+      }
+      if (error.statusCode === 404) return { kind: "ended" };
+      if (error.statusCode !== 400) return { kind: "unavailable", ...describeError(error) };
+      // Only an open session can be expired: ask how this one ended.
+      try {
+        const outcome = await retrieveOwn(session, session.reference);
+        if (outcome.kind === "expired") return { kind: "ended" };
+        if (outcome.kind === "open") return { kind: "unavailable", code: "still_open", message: error.message };
+        return { kind: "completed", outcome };
+      } catch (retrieveError) {
+        return { kind: "unavailable", ...describeError(retrieveError) };
+      }
+    }
+  },
+
+  async lookup(session: SessionForProvider) {
+    if (!session.reference) return { kind: "unavailable" as const, code: "no_reference", message: "No Stripe session was recorded." };
+    try {
+      return await retrieveOwn(session, session.reference);
+    } catch (error) {
+      return { kind: "unavailable" as const, ...describeError(error) };
+    }
+  },
+
+  async refundLine(payment: SettledPayment, line: { orderId: string; amount: number }) {
+    if (!payment.paymentId) return { ok: false as const, code: "no_payment", message: "The checkout has no PaymentIntent to refund." };
+    try {
+      const refund = await stripe().refunds.create(
+        {
+          payment_intent: payment.paymentId,
+          amount: toStripeAmount(line.amount, payment.currency).unit_amount,
+          reason: "duplicate",
+          metadata: { checkout_session_id: payment.sessionId, order_id: line.orderId },
+        },
+        // One refund per line, however often this runs.
+        { idempotencyKey: `refund-line-${line.orderId}` },
+      );
+      return { ok: true as const, refundId: refund.id };
+    } catch (error) {
+      return { ok: false as const, ...describeError(error) };
     }
   },
 
@@ -111,11 +148,7 @@ export const stripeProvider: PaymentProvider = {
     const reference = session.reference ?? params.get("session_id");
     if (!reference) return { kind: "processing" };
     try {
-      const checkout = await stripe().checkout.sessions.retrieve(reference);
-      if (sessionIdOf(checkout) !== session.id) {
-        return { kind: "failed", code: "reference_mismatch", message: "Stripe's session belongs to another checkout." };
-      }
-      return outcomeOfCheckoutSession(checkout);
+      return await retrieveOwn(session, reference);
     } catch (error) {
       const { code, message } = describeError(error);
       console.warn(JSON.stringify({ event: "stripe_retrieve_failed", sessionId: session.id, code, message }));
@@ -123,50 +156,5 @@ export const stripeProvider: PaymentProvider = {
     }
   },
 
-  async parseWebhook(rawBody: string, headers: Headers): Promise<WebhookResult> {
-    const signature = headers.get("stripe-signature");
-    const { STRIPE_WEBHOOK_SECRET } = env();
-    if (!signature) return { ok: false, status: 400, message: "Missing Stripe-Signature header." };
-    if (!STRIPE_WEBHOOK_SECRET) return { ok: false, status: 400, message: "Webhook secret is not configured." };
-    let event: Stripe.Event;
-    try {
-      event = stripe().webhooks.constructEvent(rawBody, signature, STRIPE_WEBHOOK_SECRET);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : "invalid signature";
-      return { ok: false, status: 400, message: `Webhook signature verification failed: ${reason}` };
-    }
-    const base = { ok: true as const, eventId: event.id, eventType: event.type, payload: event };
-    switch (event.type) {
-      case "checkout.session.completed":
-      case "checkout.session.async_payment_succeeded":
-      case "checkout.session.expired":
-        return { ...base, subject: subjectOf(event.data.object, outcomeOfCheckoutSession(event.data.object)) };
-      case "checkout.session.async_payment_failed":
-        return {
-          ...base,
-          subject: subjectOf(event.data.object, {
-            kind: "failed",
-            code: "async_payment_failed",
-            message: "The bank declined the delayed payment.",
-          }),
-        };
-      case "charge.refunded": {
-        const charge = event.data.object;
-        const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
-        // Partial refunds leave the purchase standing; only a full refund revokes it.
-        if (!intent || charge.amount_refunded < charge.amount) return { ...base, subject: null };
-        return {
-          ...base,
-          subject: {
-            reference: null,
-            paymentId: intent,
-            sessionId: charge.metadata?.checkout_session_id ?? null,
-            outcome: { kind: "refunded", paymentId: intent },
-          },
-        };
-      }
-      default:
-        return { ...base, subject: null };
-    }
-  },
+  parseWebhook: (rawBody, headers) => parseStripeEvent(rawBody, headers),
 };

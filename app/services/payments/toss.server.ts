@@ -6,9 +6,11 @@ import { toTossAmount } from "~/services/money";
 import type {
   CheckoutRequest,
   CreateCheckoutResult,
+  EndCheckoutResult,
   PaymentOutcome,
   PaymentProvider,
   SessionForProvider,
+  SettledPayment,
   WebhookResult,
 } from "~/services/payments/provider";
 import { tossOrderName, tossReturnUrls } from "~/services/payments/toss-params";
@@ -111,6 +113,8 @@ async function tossRequest(
 export function outcomeOfTossPayment(payment: TossPayment): PaymentOutcome {
   switch (payment.status) {
     case "DONE":
+    // Part of the amount was returned (a line paid twice): the purchase stands.
+    case "PARTIAL_CANCELED":
       return {
         kind: "paid",
         reference: payment.orderId,
@@ -124,20 +128,40 @@ export function outcomeOfTossPayment(payment: TossPayment): PaymentOutcome {
       return { kind: "failed", code: "ABORTED", message: "The card payment was not approved." };
     case "EXPIRED":
       return { kind: "expired" };
+    case "READY":
+      return { kind: "open" };
     default:
       return { kind: "processing" };
   }
 }
 
+/** Toss's answer as a failed create: no answer or a 5xx may have opened the window; Toss replays errors for the same key. */
+function createFailure(answer: Extract<TossAnswer, { ok: false }>): Extract<CreateCheckoutResult, { ok: false }> {
+  const { code, message } = answer;
+  if (answer.status === 0) return { ok: false, kind: "unavailable", code, message, newKey: false };
+  if (answer.status === 409 && code === "IDEMPOTENT_REQUEST_PROCESSING") return { ok: false, kind: "busy", code, message };
+  if (answer.status >= 500 || code === "PROVIDER_ERROR") return { ok: false, kind: "unavailable", code, message, newKey: true };
+  return { ok: false, kind: "refused", code, message };
+}
+
+/** The order's approved payment at Toss, `null` when Toss has none (404), or an error answer. */
+async function paymentOfOrder(orderId: string) {
+  const answer = await tossRequest(`/v1/payments/orders/${encodeURIComponent(orderId)}`);
+  if (answer.ok) return answer;
+  if (answer.status === 404) return null;
+  return answer;
+}
+
 export const tossProvider: PaymentProvider = {
   name: "TOSS",
+  minimumCheckoutLifetimeMs: 0,
 
   async createCheckout(request: CheckoutRequest): Promise<CreateCheckoutResult> {
     const { APP_URL } = env();
-    if (!request.reference) return { ok: false, code: "NO_ORDER_ID", message: "The checkout has no Toss orderId." };
+    if (!request.reference) return { ok: false, kind: "refused", code: "NO_ORDER_ID", message: "The checkout has no Toss orderId." };
     const answer = await tossRequest("/v1/payments", {
       method: "POST",
-      idempotencyKey: `checkout-session-${request.sessionId}`,
+      idempotencyKey: request.idempotencyKey,
       body: {
         method: "CARD",
         amount: toTossAmount(request.total, request.currency),
@@ -147,9 +171,44 @@ export const tossProvider: PaymentProvider = {
         ...tossReturnUrls(APP_URL, request.sessionId),
       },
     });
-    if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
-    if (!answer.payment.checkout?.url) return { ok: false, code: "NO_CHECKOUT_URL", message: "TossPayments returned no payment window." };
+    if (!answer.ok) return createFailure(answer);
+    if (!answer.payment.checkout?.url) {
+      return { ok: false, kind: "refused", code: "NO_CHECKOUT_URL", message: "TossPayments returned no payment window." };
+    }
     return { ok: true, reference: answer.payment.orderId, paymentId: answer.payment.paymentKey, redirectUrl: answer.payment.checkout.url };
+  },
+
+  async endCheckout(session: SessionForProvider): Promise<EndCheckoutResult> {
+    // Toss has no call that closes a window: a window's approval charges
+    // nothing until the shop confirms it, so an order Toss holds no approved
+    // payment for is ended by not confirming it. One that was paid is settled.
+    if (!session.reference) return { kind: "ended" };
+    const found = await paymentOfOrder(session.reference);
+    if (found === null) return { kind: "ended" };
+    if (!found.ok) return { kind: "unavailable", code: found.code, message: found.message };
+    const outcome = outcomeOfTossPayment(found.payment);
+    return outcome.kind === "paid" || outcome.kind === "refunded" ? { kind: "completed", outcome } : { kind: "ended" };
+  },
+
+  async lookup(session: SessionForProvider) {
+    if (!session.reference) return { kind: "unavailable" as const, code: "NO_ORDER_ID", message: "The checkout has no Toss orderId." };
+    const found = await paymentOfOrder(session.reference);
+    if (found === null) return { kind: "open" as const };
+    if (!found.ok) return { kind: "unavailable" as const, code: found.code, message: found.message };
+    return outcomeOfTossPayment(found.payment);
+  },
+
+  async refundLine(payment: SettledPayment, line: { orderId: string; amount: number }) {
+    if (!payment.paymentId) return { ok: false as const, code: "NO_PAYMENT_KEY", message: "The checkout has no Toss paymentKey." };
+    const answer = await tossRequest(`/v1/payments/${encodeURIComponent(payment.paymentId)}/cancel`, {
+      method: "POST",
+      // One cancel per line, however often this runs.
+      idempotencyKey: `refund-line-${line.orderId}`,
+      body: { cancelReason: "이미 구매한 상품의 중복 결제 환불", cancelAmount: toTossAmount(line.amount, payment.currency) },
+    });
+    if (!answer.ok) return { ok: false as const, code: answer.code, message: answer.message };
+    const transactionKey = (answer.payment as { lastTransactionKey?: unknown }).lastTransactionKey;
+    return { ok: true as const, refundId: typeof transactionKey === "string" ? transactionKey : `${payment.paymentId}:${line.orderId}` };
   },
 
   async settleReturn(session: SessionForProvider, params: URLSearchParams): Promise<PaymentOutcome> {

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
+import type { PaymentOutcome } from "~/services/payments/provider";
+import { decideSettlement } from "~/services/settlement-rules";
+
+// Every state of a checkout against everything a provider can report: the
+// next state and the effect the ledger is told to write.
+
+const checkout = { total: 4500, currency: "USD" };
+
+const OUTCOMES: Record<string, PaymentOutcome> = {
+  paid: { kind: "paid", reference: "cs_1", paymentId: "pi_1", amount: 4500, currency: "usd" },
+  "paid (other amount)": { kind: "paid", reference: "cs_1", paymentId: "pi_1", amount: 4600, currency: "usd" },
+  "paid (other currency)": { kind: "paid", reference: "cs_1", paymentId: "pi_1", amount: 4500, currency: "eur" },
+  open: { kind: "open" },
+  processing: { kind: "processing" },
+  failed: { kind: "failed", code: "card_declined", message: "Declined." },
+  canceled: { kind: "canceled", code: "PAY_PROCESS_CANCELED", message: "Closed." },
+  expired: { kind: "expired" },
+  refunded: { kind: "refunded", paymentId: "pi_1" },
+  "dispute-opened": { kind: "dispute-opened", paymentId: "pi_1" },
+  "dispute-won": { kind: "dispute-won", paymentId: "pi_1" },
+};
+
+// Each cell: "<next state> <effect>", "-" for none.
+const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>> = {
+  PENDING: {
+    paid: "PAID mark-paid",
+    "paid (other amount)": "FAILED record-mismatch",
+    "paid (other currency)": "FAILED record-mismatch",
+    open: "PENDING -",
+    processing: "PENDING -",
+    failed: "FAILED mark-ended",
+    canceled: "CANCELED mark-ended",
+    expired: "EXPIRED mark-ended",
+    refunded: "CANCELED mark-ended",
+    "dispute-opened": "PENDING -",
+    "dispute-won": "PENDING -",
+  },
+  PAID: {
+    paid: "PAID -",
+    "paid (other amount)": "PAID -",
+    "paid (other currency)": "PAID -",
+    open: "PAID -",
+    processing: "PAID -",
+    failed: "PAID -",
+    canceled: "PAID -",
+    expired: "PAID -",
+    refunded: "REFUNDED mark-refunded",
+    "dispute-opened": "PAID suspend-access",
+    "dispute-won": "PAID restore-access",
+  },
+  CANCELED: {
+    paid: "PAID mark-paid",
+    "paid (other amount)": "FAILED record-mismatch",
+    "paid (other currency)": "FAILED record-mismatch",
+    open: "CANCELED -",
+    processing: "CANCELED -",
+    failed: "CANCELED -",
+    canceled: "CANCELED -",
+    expired: "CANCELED -",
+    refunded: "CANCELED -",
+    "dispute-opened": "CANCELED -",
+    "dispute-won": "CANCELED -",
+  },
+  EXPIRED: {
+    paid: "PAID mark-paid",
+    "paid (other amount)": "FAILED record-mismatch",
+    "paid (other currency)": "FAILED record-mismatch",
+    open: "EXPIRED -",
+    processing: "EXPIRED -",
+    failed: "EXPIRED -",
+    canceled: "EXPIRED -",
+    expired: "EXPIRED -",
+    refunded: "EXPIRED -",
+    "dispute-opened": "EXPIRED -",
+    "dispute-won": "EXPIRED -",
+  },
+  FAILED: {
+    paid: "PAID mark-paid",
+    "paid (other amount)": "FAILED record-mismatch",
+    "paid (other currency)": "FAILED record-mismatch",
+    open: "FAILED -",
+    processing: "FAILED -",
+    failed: "FAILED -",
+    canceled: "FAILED -",
+    expired: "FAILED -",
+    refunded: "FAILED -",
+    "dispute-opened": "FAILED -",
+    "dispute-won": "FAILED -",
+  },
+  REFUNDED: {
+    paid: "REFUNDED -",
+    "paid (other amount)": "REFUNDED -",
+    "paid (other currency)": "REFUNDED -",
+    open: "REFUNDED -",
+    processing: "REFUNDED -",
+    failed: "REFUNDED -",
+    canceled: "REFUNDED -",
+    expired: "REFUNDED -",
+    refunded: "REFUNDED -",
+    "dispute-opened": "REFUNDED -",
+    "dispute-won": "REFUNDED -",
+  },
+};
+
+describe("the settlement rules", () => {
+  for (const [state, row] of Object.entries(TABLE) as Array<[CheckoutSessionStatus, Record<string, string>]>) {
+    for (const [name, expected] of Object.entries(row)) {
+      it(`${state} + ${name} -> ${expected}`, () => {
+        const { next, effect } = decideSettlement(state, checkout, OUTCOMES[name]);
+        expect(`${next} ${effect.kind === "none" ? "-" : effect.kind}`).toBe(expected);
+      });
+    }
+  }
+
+  it("covers every outcome kind the providers can report", () => {
+    const kinds = new Set(Object.values(OUTCOMES).map((outcome) => outcome.kind));
+    const all: Array<PaymentOutcome["kind"]> = ["paid", "open", "processing", "failed", "canceled", "expired", "refunded", "dispute-opened", "dispute-won"];
+    expect([...kinds].sort()).toEqual([...all].sort());
+  });
+
+  it("passes the provider's ids to the payment and its words to the ended checkout", () => {
+    expect(decideSettlement("PENDING", checkout, OUTCOMES.paid).effect).toEqual({ kind: "mark-paid", paymentId: "pi_1", reference: "cs_1" });
+    expect(decideSettlement("PENDING", checkout, OUTCOMES.failed).effect).toEqual({
+      kind: "mark-ended",
+      status: "FAILED",
+      failure: { code: "card_declined", message: "Declined." },
+    });
+    expect(decideSettlement("PENDING", checkout, OUTCOMES.expired).effect).toEqual({ kind: "mark-ended", status: "EXPIRED", failure: undefined });
+  });
+
+  it("holds a mismatched payment for review with both amounts in the message", () => {
+    const { effect } = decideSettlement("EXPIRED", checkout, OUTCOMES["paid (other amount)"]);
+    expect(effect).toMatchObject({ kind: "record-mismatch", amount: 4600, currency: "USD", code: "AMOUNT_MISMATCH" });
+    expect(effect.kind === "record-mismatch" && effect.message).toMatch(/4600 USD for a checkout of 4500 USD/);
+  });
+});
