@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 
 const sellerSummary = { select: { id: true, displayName: true } } as const;
 
@@ -81,7 +82,11 @@ export interface QuotedProduct {
 /** The products behind a cart's ids, whatever their state, each with whether `buyerId` owns it: one query. */
 export async function findProductsForBuyer(buyerId: string, ids: readonly string[]): Promise<QuotedProduct[]> {
   if (ids.length === 0) return [];
-  return db().$queryRaw<QuotedProduct[]>`
+  return db().$queryRaw<QuotedProduct[]>(productsForBuyerStatement(buyerId, ids));
+}
+
+export function productsForBuyerStatement(buyerId: string, ids: readonly string[]) {
+  return Prisma.sql`
     SELECT p.id, p.title, p.price, p.currency::text AS currency, p.published, p.seller_id AS "sellerId",
            EXISTS (SELECT 1 FROM entitlements e
                     WHERE e.user_id = ${buyerId}::uuid AND e.product_id = p.id AND e.revoked_at IS NULL) AS owned

@@ -130,15 +130,19 @@ export interface CheckoutLedger {
   restoreAccess(): Promise<void>;
 }
 
+export function lockCheckoutStatement(sessionId: string) {
+  return Prisma.sql`
+    SELECT id, buyer_id AS "buyerId", status::text AS status, total, currency::text AS currency
+      FROM checkout_sessions WHERE id = ${sessionId}::uuid FOR UPDATE`;
+}
+
 /**
  * Runs `work` in one transaction with the session row locked (FOR UPDATE), so
  * concurrent settlements of one session happen one after the other.
  */
 export async function withLockedCheckout<T>(sessionId: string, work: (ledger: CheckoutLedger | null) => Promise<T>): Promise<T> {
   return db().$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<LockedCheckout[]>`
-      SELECT id, buyer_id AS "buyerId", status::text AS status, total, currency::text AS currency
-        FROM checkout_sessions WHERE id = ${sessionId}::uuid FOR UPDATE`;
+    const [row] = await tx.$queryRaw<LockedCheckout[]>(lockCheckoutStatement(sessionId));
     if (!row) return work(null);
     const ledger: CheckoutLedger = {
       checkout: row,

@@ -37,14 +37,21 @@ export default function Purchases() {
         </p>
       ) : (
         <ul className="cart-lines" aria-label="Products you own">
-          {owned.map(({ product, order, grantedAt }) => (
+          {owned.map(({ product, order, grantedAt, suspendedAt }) => (
             <li key={product.id} className="cart-line" data-testid="owned-product">
               <div>
                 <strong>{product.title}</strong>
                 <div className="muted">
                   by {product.seller.displayName} · bought {formatDate(order.paidAt ?? grantedAt)}
                 </div>
-                <FileLinks orderId={order.id} files={product.files} />
+                {suspendedAt ? (
+                  <p className="flag" data-testid="access-suspended">
+                    Access suspended: your bank opened a dispute about this payment. The files come back if the dispute is
+                    decided in the shop&apos;s favour.
+                  </p>
+                ) : (
+                  <FileLinks orderId={order.id} files={product.files} />
+                )}
               </div>
               <div className="product-actions">
                 <Link to={`/checkout/${order.checkoutSessionId}/success`}>Order</Link>

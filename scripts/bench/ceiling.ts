@@ -1,13 +1,20 @@
 // The database's ceiling for the shop's work: the statements a checkout post
-// and a webhook settlement send (as app/models writes them), run straight
-// through `pg` at the same concurrency, with no HTTP, Remix, Prisma or
-// provider call in between. Each job runs once; the run ends with the queue.
+// and a webhook settlement send, taken from the model modules that send them
+// (so the two cannot drift), run straight through `pg` at the same
+// concurrency, with no HTTP, Remix, Prisma or provider call in between. Each
+// job runs once; the run ends with the queue.
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
+import type { Prisma } from "~/generated/prisma/client";
+import { openCheckoutStatement, recordProviderCheckoutStatement } from "~/models/checkout.server";
+import { productsForBuyerStatement } from "~/models/product.server";
+import { recordHitsStatement } from "~/models/rate-limit.server";
+import { lockCheckoutStatement, markPaidStatement } from "~/models/settlement.server";
+import { markWebhookProcessedStatement, recordWebhookEventStatement } from "~/models/webhook-event.server";
 
 export interface CheckoutJob {
   buyerId: string;
-  products: Array<{ id: string; price: number }>;
+  products: Array<{ id: string; price: number; title: string }>;
 }
 
 export interface SettlementJob {
@@ -20,6 +27,12 @@ export interface CeilingRun {
   failed: number;
   durationMs: number;
   perSecond: number;
+}
+
+type Runner = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+async function run(on: Runner, statement: Prisma.Sql) {
+  return on.query(statement.text, statement.values as unknown[]);
 }
 
 async function drain<T>(jobs: T[], concurrency: number, work: (job: T) => Promise<void>): Promise<CeilingRun> {
@@ -59,100 +72,44 @@ async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Pro
   }
 }
 
-/** One checkout post's statements: buyer, rate limit, quote, the open-or-create INSERT, the provider URL. */
+/**
+ * One checkout post's statements: the buyer (Prisma generates that read, so
+ * it is written out here), the rate limit, the quote, the INSERT that opens
+ * the checkout, and the provider page recorded.
+ */
 export function runCheckoutCeiling(pool: pg.Pool, jobs: CheckoutJob[], concurrency: number): Promise<CeilingRun> {
   return drain(jobs, concurrency, async ({ buyerId, products }) => {
-    await pool.query("SELECT id, email, display_name, is_seller FROM users WHERE id = $1", [buyerId]);
-    await pool.query(
-      `INSERT INTO rate_limits (key, window_started_at, hits) VALUES ($1, now(), 1)
-       ON CONFLICT (key) DO UPDATE SET hits = rate_limits.hits + 1
-       RETURNING key, hits, window_started_at`,
-      [`ceiling:${buyerId}`],
-    );
+    await pool.query('SELECT "id", "email", "display_name", "is_seller" FROM "users" WHERE "id" = $1 LIMIT 1', [buyerId]);
+    await run(pool, recordHitsStatement([`checkout:user:${buyerId}`], 60_000));
     const ids = products.map((p) => p.id);
-    await pool.query(
-      `SELECT p.id, p.title, p.price, p.currency::text AS currency, p.published, p.seller_id,
-              EXISTS (SELECT 1 FROM entitlements e WHERE e.user_id = $1::uuid AND e.product_id = p.id AND e.revoked_at IS NULL) AS owned
-         FROM products p WHERE p.id = ANY($2::uuid[])`,
-      [buyerId, ids],
-    );
-    const quoteHash = createHash("sha256").update(`${buyerId}|${ids.join("|")}|${randomUUID()}`).digest("hex");
+    await run(pool, productsForBuyerStatement(buyerId, ids));
     const sessionId = randomUUID();
     const total = products.reduce((sum, p) => sum + p.price, 0);
-    await pool.query(
-      `WITH session AS (
-         INSERT INTO checkout_sessions (id, buyer_id, currency, total, provider, quote_hash, expires_at)
-         VALUES ($1::uuid, $2::uuid, 'USD', $3, 'STRIPE', $4, now() + interval '60 minutes')
-         ON CONFLICT (buyer_id, quote_hash) WHERE status = 'PENDING' DO NOTHING
-         RETURNING id
-       ), lines AS (
-         INSERT INTO orders (id, checkout_session_id, product_id, buyer_id, amount, currency)
-         SELECT line.id, session.id, line.product_id, $2::uuid, line.amount, 'USD'
-           FROM session, unnest($5::uuid[], $6::uuid[], $7::int[]) AS line(id, product_id, amount)
-       ), payment AS (
-         INSERT INTO payments (checkout_session_id, provider, provider_reference, amount, currency)
-         SELECT session.id, 'STRIPE', NULL, $3, 'USD' FROM session
-       )
-       SELECT id FROM session`,
-      [sessionId, buyerId, total, quoteHash, products.map(() => randomUUID()), ids, products.map((p) => p.price)],
-    );
-    await pool.query(
-      `WITH session AS (
-         UPDATE checkout_sessions SET checkout_url = $2, updated_at = now() WHERE id = $1::uuid RETURNING id
-       )
-       UPDATE payments SET provider_reference = $3, updated_at = now()
-        WHERE checkout_session_id IN (SELECT id FROM session)`,
-      [sessionId, `http://127.0.0.1/c/pay/cs_ceiling_${sessionId}`, `cs_ceiling_${sessionId}`],
-    );
+    const checkout = {
+      buyerId,
+      currency: "USD" as const,
+      total,
+      provider: "STRIPE" as const,
+      quoteHash: createHash("sha256").update(`${buyerId}|${ids.join("|")}`).digest("hex"),
+      expiresAt: new Date(Date.now() + 60 * 60_000),
+      lines: products.map((p) => ({ productId: p.id, title: p.title, amount: p.price })),
+      reference: () => null,
+    };
+    await run(pool, openCheckoutStatement(checkout, { sessionId, orderIds: products.map(() => randomUUID()) }));
+    const reference = `cs_ceiling_${sessionId}`;
+    await run(pool, recordProviderCheckoutStatement(sessionId, { reference, paymentId: null, redirectUrl: `http://127.0.0.1/c/pay/${reference}` }));
   });
 }
 
 /** One webhook's statements: the inbox row, the locked settlement, the inbox row marked processed. */
 export function runSettlementCeiling(pool: pg.Pool, jobs: SettlementJob[], concurrency: number): Promise<CeilingRun> {
   return drain(jobs, concurrency, async ({ sessionId, total }) => {
-    const payload = JSON.stringify({ id: `evt_ceiling_${sessionId}`, type: "checkout.session.completed", amount_total: total });
-    const { rows } = await pool.query(
-      `INSERT INTO webhook_events (provider, event_id, event_type, payload)
-       VALUES ('STRIPE', $1, 'checkout.session.completed', $2::jsonb)
-       ON CONFLICT (provider, event_id) DO NOTHING RETURNING id`,
-      [`evt_ceiling_${sessionId}`, payload],
-    );
+    const event = { id: `evt_ceiling_${sessionId}`, type: "checkout.session.completed", amount_total: total };
+    const { rows } = await run(pool, recordWebhookEventStatement({ provider: "STRIPE", eventId: event.id, eventType: event.type, payload: event }));
     await inTransaction(pool, async (client) => {
-      await client.query(
-        `SELECT id, buyer_id, status::text AS status, total, currency::text AS currency
-           FROM checkout_sessions WHERE id = $1::uuid FOR UPDATE`,
-        [sessionId],
-      );
-      await client.query(
-        `WITH paid_orders AS (
-           UPDATE orders SET status = 'PAID', paid_at = now(), updated_at = now()
-            WHERE checkout_session_id = $1::uuid
-           RETURNING id, buyer_id, product_id
-         ), counted AS (
-           SELECT id FROM products WHERE id IN (SELECT product_id FROM paid_orders) ORDER BY id FOR UPDATE
-         ), paid_session AS (
-           UPDATE checkout_sessions
-              SET status = 'PAID', paid_at = now(), updated_at = now(), failure_code = NULL, failure_message = NULL,
-                  receipt_number = COALESCE(receipt_number,
-                    'R-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-' || lpad(nextval('receipt_number_seq')::text, 6, '0'))
-            WHERE id = $1::uuid
-         ), paid_payment AS (
-           UPDATE payments
-              SET status = 'SUCCEEDED', provider_payment_id = $2, provider_reference = $3,
-                  failure_code = NULL, failure_message = NULL, updated_at = now()
-            WHERE checkout_session_id = $1::uuid
-         ), granted AS (
-           INSERT INTO entitlements (user_id, product_id, order_id)
-           SELECT buyer_id, product_id, id FROM paid_orders ORDER BY product_id
-           ON CONFLICT (user_id, product_id) DO UPDATE
-              SET order_id = EXCLUDED.order_id, revoked_at = NULL, granted_at = now()
-            WHERE entitlements.revoked_at IS NOT NULL
-         )
-         UPDATE products SET download_count = download_count + 1, updated_at = now()
-           FROM counted WHERE products.id = counted.id`,
-        [sessionId, `pi_ceiling_${sessionId}`, `cs_ceiling_${sessionId}`],
-      );
+      await run(client, lockCheckoutStatement(sessionId));
+      await run(client, markPaidStatement(sessionId, { paymentId: `pi_ceiling_${sessionId}`, reference: `cs_ceiling_${sessionId}` }));
     });
-    await pool.query("UPDATE webhook_events SET processed_at = now(), error = NULL WHERE id = $1::uuid", [rows[0].id]);
+    await run(pool, markWebhookProcessedStatement(rows[0].id));
   });
 }

@@ -34,6 +34,8 @@ interface ProcessInfo {
   command: string;
   name: string;
   ms: number;
+  /** CPU of its children that have exited and been waited for (cutime + cstime). */
+  reapedMs: number;
 }
 
 function processes(): ProcessInfo[] {
@@ -46,8 +48,16 @@ function processes(): ProcessInfo[] {
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      // fields[1] is the parent pid; fields[11] and fields[12] are user and system time in ticks.
-      list.push({ pid: Number(entry), ppid: Number(fields[1]), name, command, ms: (Number(fields[11]) + Number(fields[12])) * msPerTick });
+      // fields[1] is the parent pid; fields[11] and fields[12] are user and system time in ticks,
+      // fields[13] and fields[14] the same for its children that exited.
+      list.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        name,
+        command,
+        ms: (Number(fields[11]) + Number(fields[12])) * msPerTick,
+        reapedMs: (Number(fields[13]) + Number(fields[14])) * msPerTick,
+      });
     } catch {
       /* the process ended while being read */
     }
@@ -71,9 +81,14 @@ export function sampleCpu(appRoot: number | undefined): CpuSample {
     }
   }
   const sample: CpuSample = { app: 0, sandbox: 0, postgres: 0, bench: 0 };
+  const postgresPids = new Set(all.filter((p) => p.name === "postgres").map((p) => p.pid));
   for (const p of all) {
     if (p.pid === process.pid) sample.bench += p.ms;
-    else if (p.name === "postgres") sample.postgres += p.ms;
+    else if (p.name === "postgres") {
+      // A backend that exits between two samples is gone from /proc; its time
+      // moves to its parent's reaped time, so the postmaster's counts too.
+      sample.postgres += p.ms + (postgresPids.has(p.ppid) ? 0 : p.reapedMs);
+    }
     else if (below.has(p.pid) && p.pid !== appRoot) {
       if (p.command.includes("@remix-run/serve")) sample.app += p.ms;
       else sample.sandbox += p.ms;
