@@ -104,7 +104,8 @@ function createPrismaClient(): PrismaClient {
       });
     });
     state.pool = pool;
-    return new PrismaClient({ adapter: new PrismaPg(pool) });
+    // A transaction waits for a connection as long as the pool lets a query wait (5 s), not Prisma's default 2 s.
+    return new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 5_000 } });
   }
   return new PrismaClient({ adapter: new PrismaPGlite(sharedPglite(backend.dataDir)) });
 }

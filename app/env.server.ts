@@ -46,6 +46,14 @@ const EnvSchema = z
     // Unset: Toss's CDN, or outside production with TOSS_API_BASE set, the
     // sandbox's stand-in at `${TOSS_API_BASE}/v1/sdk/payment`.
     TOSS_SDK_URL: optionalUrl,
+    // Whether shoppers without JavaScript get TossPayments' window through
+    // POST /v1/payments, an endpoint Toss's API reference does not document
+    // (verify it with a test key before launch). Off: they are asked to turn
+    // JavaScript on, since the documented window is opened by Toss's browser SDK.
+    TOSS_SERVER_WINDOW: z
+      .enum(["true", "false", "1", "0", ""])
+      .optional()
+      .transform((value) => value !== "false" && value !== "0"),
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
     CHECKOUT_POSTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     CHECKOUT_POSTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),

@@ -7,6 +7,8 @@ import type { TossSandbox, WindowResult } from "./toss.ts";
 
 export interface ControlHooks {
   reset(): void;
+  /** The provider API requests the sandbox answered, oldest first. */
+  requests(): Array<{ at: string; method: string; path: string; status: number }>;
   setWebhookUrl(provider: "stripe" | "toss", url: string | null): void;
   webhookUrls(): { stripe: string | null; toss: string | null };
 }
@@ -18,6 +20,8 @@ const AdvanceClock = z
 const Config = z.object({
   stripeWebhookUrl: z.string().url().nullable().optional(),
   tossWebhookUrl: z.string().url().nullable().optional(),
+  /** Whether TossPayments' server-created window (POST /v1/payments) answers; off, it is an unknown route (404). */
+  tossServerWindow: z.boolean().optional(),
   /** The api_version written on Stripe events from now on. */
   stripeApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/, "must look like 2026-10-28.endive").optional(),
 });
@@ -49,6 +53,13 @@ export function registerControl(router: Router, ctx: SandboxContext, stripe: Str
   router.on("POST", "/_sandbox/reset", (c) => {
     hooks.reset();
     sendJson(c.res, 200, { ok: true });
+  });
+
+  router.on("GET", "/_sandbox/requests", (c) => {
+    const method = c.url.searchParams.get("method");
+    const path = c.url.searchParams.get("path");
+    const data = hooks.requests().filter((r) => (!method || r.method === method) && (!path || r.path === path));
+    sendJson(c.res, 200, { data });
   });
 
   router.on("GET", "/_sandbox/faults", (c) => sendJson(c.res, 200, { data: ctx.faults.list() }));
@@ -85,7 +96,8 @@ export function registerControl(router: Router, ctx: SandboxContext, stripe: Str
       if (input.stripeWebhookUrl !== undefined) hooks.setWebhookUrl("stripe", input.stripeWebhookUrl);
       if (input.tossWebhookUrl !== undefined) hooks.setWebhookUrl("toss", input.tossWebhookUrl);
       if (input.stripeApiVersion !== undefined) ctx.stripeApiVersion = input.stripeApiVersion;
-      sendJson(c.res, 200, { webhookUrls: hooks.webhookUrls(), stripeApiVersion: ctx.stripeApiVersion });
+      if (input.tossServerWindow !== undefined) toss.serverWindow = input.tossServerWindow;
+      sendJson(c.res, 200, { webhookUrls: hooks.webhookUrls(), stripeApiVersion: ctx.stripeApiVersion, tossServerWindow: toss.serverWindow });
     } catch (error) {
       badRequest(c, error);
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONFIRM_ERROR_CODES } from "./toss-codes.ts";
 
 const provider = z.enum(["stripe", "toss"]);
 const common = {
@@ -30,7 +31,10 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   }),
   // The stand-in browser SDK script (GET /v1/sdk/payment) answers this status instead of the script.
   z.object({ kind: z.literal("sdk_script_error"), provider: z.literal("toss").default("toss"), status: z.number().int().min(400).max(599).default(500), ...common }),
-  z.object({ kind: z.literal("confirm_provider_error"), provider: z.literal("toss").default("toss"), ...common }),
+  // The next confirm of the target order answers this documented code (a decline or a transient error).
+  z.object({ kind: z.literal("confirm_error"), provider: z.literal("toss").default("toss"), code: z.enum(CONFIRM_ERROR_CODES), ...common }),
+  // A lookup of the target (GET /v1/payments/...) answers 500 FAILED_INTERNAL_SYSTEM_PROCESSING.
+  z.object({ kind: z.literal("lookup_error"), provider: z.literal("toss").default("toss"), ...common }),
   z.object({
     kind: z.literal("async_payment"),
     provider: z.literal("stripe").default("stripe"),

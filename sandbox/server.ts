@@ -74,8 +74,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const tossSdk = new TossSdkStandIn(ctx, toss);
   tossSdk.register(router);
   registerHostedPages(router, stripe, toss);
+  const requests: Array<{ at: string; method: string; path: string; status: number }> = [];
   registerControl(router, ctx, stripe, toss, {
+    requests: () => [...requests],
     reset() {
+      requests.length = 0;
       timers.clear();
       webhooks.reset();
       faults.clear();
@@ -92,6 +95,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+    if (url.pathname.startsWith("/v1/")) {
+      // The API and the hosted pages under /v1, for tests that check what the shop called.
+      const at = new Date().toISOString();
+      res.once("finish", () => requests.push({ at, method: req.method ?? "GET", path: url.pathname, status: res.statusCode }));
+    }
     try {
       const found = router.match(req.method ?? "GET", url.pathname);
       if (found === null || found === "method") {

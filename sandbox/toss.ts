@@ -6,6 +6,7 @@ import type { SandboxContext } from "./context.ts";
 import { emitWithFaults } from "./context.ts";
 import { type RequestContext, type Router, randomId, sendJson, sleep } from "./http.ts";
 import { hangThenDrop } from "./stripe.ts";
+import { TOSS_CODES, type TossCodeName } from "./toss-codes.ts";
 
 type Json = Record<string, unknown>;
 
@@ -25,25 +26,13 @@ export class TossApiError extends Error {
   }
 }
 
-const MESSAGES = {
-  UNAUTHORIZED_KEY: "인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.",
-  INVALID_REQUEST: "잘못된 요청입니다.",
-  BELOW_MINIMUM_AMOUNT: "신용카드는 결제금액이 100원 이상, 계좌는 200원이상부터 결제가 가능합니다.",
-  DUPLICATED_ORDER_ID: "이미 승인 및 취소가 진행된 중복된 주문번호 입니다. 다른 주문번호로 진행해주세요.",
-  NOT_FOUND_PAYMENT: "존재하지 않는 결제 정보 입니다.",
-  NOT_FOUND_PAYMENT_SESSION: "결제 시간이 만료되어 결제 진행 데이터가 존재하지 않습니다.",
-  ALREADY_PROCESSED_PAYMENT: "이미 처리된 결제 입니다.",
-  ALREADY_CANCELED_PAYMENT: "이미 취소된 결제 입니다.",
-  NOT_CANCELABLE_AMOUNT: "취소 할 수 없는 금액 입니다.",
-  NOT_CANCELABLE_PAYMENT: "취소 할 수 없는 결제 입니다.",
-  PROVIDER_ERROR: "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해주세요.",
-  FAILED_INTERNAL_SYSTEM_PROCESSING: "내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요.",
-  PAY_PROCESS_CANCELED: "사용자에 의해 결제가 취소되었습니다.",
-  REJECT_CARD_COMPANY: "결제 승인이 거절되었습니다.",
-} as const;
+const fail = (code: TossCodeName, message?: string) => new TossApiError(TOSS_CODES[code].status, code, message ?? TOSS_CODES[code].message);
+const MESSAGES = Object.fromEntries(Object.entries(TOSS_CODES).map(([code, { message }]) => [code, message])) as Record<TossCodeName, string>;
 
-const fail = (status: number, code: keyof typeof MESSAGES, message?: string) =>
-  new TossApiError(status, code, message ?? MESSAGES[code]);
+/** How long Toss keeps the answer to an Idempotency-Key (15 days). */
+export const IDEMPOTENCY_TTL_MS = 15 * 24 * 60 * 60 * 1000;
+/** A lookup of the same payment sooner than this after the previous one answers 403 FORBIDDEN_CONSECUTIVE_REQUEST. */
+export const CONSECUTIVE_LOOKUP_MS = 300;
 
 /** An approved window must be confirmed within this time (Toss: 10 minutes). */
 export const CONFIRM_WINDOW_MS = 10 * 60 * 1000;
@@ -81,11 +70,17 @@ interface PaymentRecord {
   failUrl: string;
   createdAtMs: number;
   approvedAtMs: number | null;
+  /** A confirm was asked for: from then on the payment can be looked up. */
+  confirmAsked: boolean;
 }
 
 interface IdempotentAnswer {
   status: number;
   body: unknown;
+}
+
+interface StoredAnswer extends IdempotentAnswer {
+  atMs: number;
 }
 
 export type WindowResult =
@@ -96,7 +91,11 @@ export type WindowResult =
 export class TossSandbox {
   private payments = new Map<string, PaymentRecord>();
   private byOrderId = new Map<string, string>();
-  private idempotency = new Map<string, IdempotentAnswer>();
+  private idempotency = new Map<string, StoredAnswer>();
+  private keysInFlight = new Set<string>();
+  private lastLookupMs = new Map<string, number>();
+  /** Whether `POST /v1/payments` (the server-created window, not in Toss's reference) answers. */
+  serverWindow = true;
 
   constructor(private ctx: SandboxContext) {}
 
@@ -104,43 +103,56 @@ export class TossSandbox {
     this.payments.clear();
     this.byOrderId.clear();
     this.idempotency.clear();
+    this.keysInFlight.clear();
+    this.lastLookupMs.clear();
+    this.serverWindow = true;
   }
 
   register(router: Router): void {
-    router.on("POST", "/v1/payments", (c) => this.api(c, () => this.create(c)));
+    router.on("POST", "/v1/payments", (c) => {
+      if (!this.serverWindow) return unknownRoute(c);
+      return this.api(c, () => this.create(c));
+    });
     router.on("POST", "/v1/payments/confirm", (c) => this.api(c, async () => this.confirm(c)));
-    router.on("GET", "/v1/payments/orders/:orderId", (c) =>
-      this.api(c, async () => {
-        const paymentKey = this.byOrderId.get(c.params.orderId);
-        if (!paymentKey) throw fail(404, "NOT_FOUND_PAYMENT");
-        return { status: 200, body: this.view(paymentKey) };
-      }),
-    );
-    router.on("GET", "/v1/payments/:paymentKey", (c) =>
-      this.api(c, async () => ({ status: 200, body: this.view(c.params.paymentKey) })),
-    );
+    router.on("GET", "/v1/payments/orders/:orderId", (c) => this.api(c, async () => this.lookup(c, this.latestOfOrder(c.params.orderId))));
+    router.on("GET", "/v1/payments/:paymentKey", (c) => this.api(c, async () => this.lookup(c, c.params.paymentKey)));
     router.on("POST", "/v1/payments/:paymentKey/cancel", (c) => this.api(c, async () => this.cancel(c)));
   }
 
   // ---- plumbing -----------------------------------------------------------
 
+  /**
+   * Authentication, then the Idempotency-Key: Toss keeps the first answer to
+   * a key for 15 days, errors included, scoped by the key, the secret key,
+   * the URL and the method (not the body), and replays it
+   * (https://docs.tosspayments.com/reference/using-api/idempotency-key).
+   * A key whose first request is still running answers 409.
+   */
   private async api(c: RequestContext, run: () => Promise<IdempotentAnswer>): Promise<void> {
     try {
       this.authenticate(c.req);
       const rawKey = c.req.headers["idempotency-key"];
-      const key = typeof rawKey === "string" && c.req.method === "POST" ? `${c.url.pathname} ${rawKey}` : undefined;
-      const previous = key ? this.idempotency.get(key) : undefined;
-      if (previous) return sendJson(c.res, previous.status, previous.body);
+      if (typeof rawKey === "string" && rawKey.length > 300) throw fail("INVALID_REQUEST", "잘못된 요청입니다. (멱등키는 300자 이하여야 합니다.)");
+      const key = typeof rawKey === "string" && c.req.method === "POST" ? `${this.ctx.tossSecretKey} ${c.req.method} ${c.url.pathname} ${rawKey}` : undefined;
+      if (key) {
+        const previous = this.idempotency.get(key);
+        if (previous && this.ctx.clock.now() - previous.atMs < IDEMPOTENCY_TTL_MS) return sendJson(c.res, previous.status, previous.body);
+        if (this.keysInFlight.has(key)) throw fail("IDEMPOTENT_REQUEST_PROCESSING");
+        this.keysInFlight.add(key);
+      }
       let answer: IdempotentAnswer;
       try {
+        const latency = this.ctx.faults.take("latency", "toss", []);
+        if (latency) await sleep(latency.ms);
         answer = await run();
       } catch (error) {
         if (!(error instanceof TossApiError)) throw error;
         answer = { status: error.status, body: { code: error.code, message: error.message } };
+      } finally {
+        if (key) this.keysInFlight.delete(key);
       }
       if (answer.status === 0 || c.res.destroyed) return;
-      // Only successful answers are replayed, so a retry after a transient error can still succeed.
-      if (key && answer.status === 200) this.idempotency.set(key, answer);
+      if (key) this.idempotency.set(key, { ...answer, atMs: this.ctx.clock.now() });
       sendJson(c.res, answer.status, answer.body);
     } catch (error) {
       if (!(error instanceof TossApiError)) throw error;
@@ -148,21 +160,50 @@ export class TossSandbox {
     }
   }
 
+  /**
+   * Lookups answer payments that reached confirm (approved, declined at
+   * confirm, canceled), 404 otherwise; the same payment looked up again too
+   * soon answers 403 FORBIDDEN_CONSECUTIVE_REQUEST.
+   */
+  private lookup(c: RequestContext, paymentKey: string | undefined): IdempotentAnswer {
+    const record = paymentKey ? this.payments.get(paymentKey) : undefined;
+    if (!record) throw fail("NOT_FOUND_PAYMENT");
+    this.expireIfDue(record);
+    if (this.ctx.faults.take("lookup_error", "toss", [record.payment.orderId as string, paymentKey!])) {
+      throw fail("FAILED_INTERNAL_SYSTEM_PROCESSING");
+    }
+    if (!record.confirmAsked) throw fail("NOT_FOUND_PAYMENT");
+    const now = this.ctx.clock.now();
+    const last = this.lastLookupMs.get(paymentKey!);
+    this.lastLookupMs.set(paymentKey!, now);
+    if (last !== undefined && now - last < CONSECUTIVE_LOOKUP_MS) throw fail("FORBIDDEN_CONSECUTIVE_REQUEST");
+    return { status: 200, body: structuredClone(record.payment) };
+  }
+
+  /** The order's newest payment that can be looked up. */
+  private latestOfOrder(orderId: string): string | undefined {
+    let latest: PaymentRecord | undefined;
+    for (const record of this.payments.values()) {
+      if (record.payment.orderId === orderId && record.confirmAsked && (!latest || record.createdAtMs >= latest.createdAtMs)) latest = record;
+    }
+    return latest?.payment.paymentKey as string | undefined;
+  }
+
   private authenticate(req: IncomingMessage): void {
     const header = req.headers.authorization ?? "";
-    if (!header.startsWith("Basic ")) throw fail(401, "UNAUTHORIZED_KEY");
+    if (!header.startsWith("Basic ")) throw fail("UNAUTHORIZED_KEY");
     const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
     const expected = `${this.ctx.tossSecretKey}:`;
     const a = Buffer.from(decoded);
     const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw fail(401, "UNAUTHORIZED_KEY");
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw fail("UNAUTHORIZED_KEY");
   }
 
   private json(c: RequestContext): unknown {
     try {
       return JSON.parse(c.body.toString("utf8") || "{}");
     } catch {
-      throw fail(400, "INVALID_REQUEST", "요청 본문이 올바른 JSON이 아닙니다.");
+      throw fail("INVALID_REQUEST", "요청 본문이 올바른 JSON이 아닙니다.");
     }
   }
 
@@ -170,20 +211,16 @@ export class TossSandbox {
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw fail(400, "INVALID_REQUEST", `잘못된 요청입니다. (${issue.path.join(".") || "body"}: ${issue.message})`);
+      throw fail("INVALID_REQUEST", `잘못된 요청입니다. (${issue.path.join(".") || "body"}: ${issue.message})`);
     }
     return parsed.data;
   }
 
   private record(paymentKey: string): PaymentRecord {
     const record = this.payments.get(paymentKey);
-    if (!record) throw fail(404, "NOT_FOUND_PAYMENT");
+    if (!record) throw fail("NOT_FOUND_PAYMENT");
     this.expireIfDue(record);
     return record;
-  }
-
-  private view(paymentKey: string): Json {
-    return structuredClone(this.record(paymentKey).payment);
   }
 
   // ---- API ----------------------------------------------------------------
@@ -191,14 +228,14 @@ export class TossSandbox {
   private async create(c: RequestContext): Promise<IdempotentAnswer> {
     const body = this.json(c);
     const input = this.parse(CreatePayment, body);
-    if (input.amount < 100) throw fail(400, "BELOW_MINIMUM_AMOUNT");
-    if (this.byOrderId.has(input.orderId)) throw fail(400, "DUPLICATED_ORDER_ID");
+    if (input.amount < 100) throw fail("BELOW_MINIMUM_AMOUNT");
+    if (this.byOrderId.has(input.orderId)) throw fail("DUPLICATED_ORDER_ID");
     const targets = [input.orderId];
     const failure = this.ctx.faults.take("create_error", "toss", targets);
     if (failure && failure.status >= 500) {
-      throw new TossApiError(failure.status, "FAILED_INTERNAL_SYSTEM_PROCESSING", MESSAGES.FAILED_INTERNAL_SYSTEM_PROCESSING);
+      throw new TossApiError(failure.status, "FAILED_INTERNAL_SYSTEM_PROCESSING", TOSS_CODES.FAILED_INTERNAL_SYSTEM_PROCESSING.message);
     }
-    if (failure) throw fail(400, "INVALID_REQUEST");
+    if (failure) throw fail("INVALID_REQUEST");
     const hang = this.ctx.faults.take("create_hang", "toss", targets);
     if (hang) {
       await hangThenDrop(c, hang.ms);
@@ -217,8 +254,8 @@ export class TossSandbox {
    */
   openWindowForSdk(request: unknown): Json {
     const input = this.parse(CreatePayment, request);
-    if (input.amount < 100) throw fail(400, "BELOW_MINIMUM_AMOUNT");
-    if (this.orderInUse(input.orderId)) throw fail(400, "DUPLICATED_ORDER_ID");
+    if (input.amount < 100) throw fail("BELOW_MINIMUM_AMOUNT");
+    if (this.orderInUse(input.orderId)) throw fail("DUPLICATED_ORDER_ID");
     return structuredClone(this.openWindow(input));
   }
 
@@ -282,6 +319,7 @@ export class TossSandbox {
       failUrl: input.failUrl,
       createdAtMs: nowMs,
       approvedAtMs: null,
+      confirmAsked: false,
     });
     this.byOrderId.set(input.orderId, paymentKey);
     return payment;
@@ -290,21 +328,34 @@ export class TossSandbox {
   private confirm(c: RequestContext): IdempotentAnswer {
     const input = this.parse(ConfirmPayment, this.json(c));
     const record = this.payments.get(input.paymentKey);
-    if (!record) throw fail(404, "NOT_FOUND_PAYMENT");
+    if (!record) throw fail("NOT_FOUND_PAYMENT");
     const payment = record.payment;
-    if (payment.orderId !== input.orderId) {
-      throw fail(400, "INVALID_REQUEST", "잘못된 요청입니다. (orderId가 결제 정보와 일치하지 않습니다.)");
-    }
+    // A payment confirmed once answers ALREADY_PROCESSED_PAYMENT whatever the
+    // body says, so a shop must look it up before believing it is its own.
     if (["DONE", "CANCELED", "PARTIAL_CANCELED"].includes(payment.status as string)) {
-      throw fail(400, "ALREADY_PROCESSED_PAYMENT");
+      throw fail("ALREADY_PROCESSED_PAYMENT");
+    }
+    if (payment.orderId !== input.orderId) {
+      throw fail("INVALID_REQUEST", "잘못된 요청입니다. (orderId가 결제 정보와 일치하지 않습니다.)");
     }
     this.expireIfDue(record);
-    if (payment.status !== "IN_PROGRESS") throw fail(404, "NOT_FOUND_PAYMENT_SESSION");
+    if (payment.status !== "IN_PROGRESS") throw fail("NOT_FOUND_PAYMENT_SESSION");
     if (input.amount !== payment.totalAmount) {
-      throw fail(400, "INVALID_REQUEST", "잘못된 요청입니다. (결제 금액이 결제창의 금액과 일치하지 않습니다.)");
+      throw fail("INVALID_REQUEST", "잘못된 요청입니다. (결제 금액이 결제창의 금액과 일치하지 않습니다.)");
     }
-    if (this.ctx.faults.take("confirm_provider_error", "toss", [payment.orderId as string, input.paymentKey])) {
-      throw fail(400, "PROVIDER_ERROR");
+    record.confirmAsked = true;
+    // Declines and transient errors arrive at confirm: a decline ends the
+    // payment ABORTED (with `failure`), a transient error leaves it
+    // IN_PROGRESS so that a later confirm can still succeed.
+    const refused = this.ctx.faults.take("confirm_error", "toss", [payment.orderId as string, input.paymentKey]);
+    if (refused) {
+      const code = TOSS_CODES[refused.code] as { status: number; message: string; aborts?: boolean };
+      if (code.aborts) {
+        payment.status = "ABORTED";
+        payment.failure = { code: refused.code, message: code.message };
+        this.emitStatusChange(record);
+      }
+      throw fail(refused.code);
     }
     const nowMs = this.ctx.clock.now();
     payment.status = "DONE";
@@ -334,13 +385,13 @@ export class TossSandbox {
     const record = this.record(c.params.paymentKey);
     const input = this.parse(CancelPayment, this.json(c));
     const payment = record.payment;
-    if (payment.status === "CANCELED") throw fail(400, "ALREADY_CANCELED_PAYMENT");
+    if (payment.status === "CANCELED") throw fail("ALREADY_CANCELED_PAYMENT");
     if (payment.status !== "DONE" && payment.status !== "PARTIAL_CANCELED") {
-      throw fail(403, "NOT_CANCELABLE_PAYMENT");
+      throw fail("NOT_CANCELABLE_PAYMENT");
     }
     const balance = payment.balanceAmount as number;
     const amount = input.cancelAmount ?? balance;
-    if (amount > balance) throw fail(403, "NOT_CANCELABLE_AMOUNT");
+    if (amount > balance) throw fail("NOT_CANCELABLE_AMOUNT");
     const nowMs = this.ctx.clock.now();
     const transactionKey = randomId("txcl_", 28);
     const cancels = (payment.cancels as Json[] | null) ?? [];
@@ -418,7 +469,7 @@ export class TossSandbox {
       return { ok: false, reason: "not_ready", message: `이 결제창은 더 이상 사용할 수 없습니다 (status ${String(payment.status)}).` };
     }
     payment.status = "ABORTED";
-    payment.failure = { code: "REJECT_CARD_COMPANY", message: MESSAGES.REJECT_CARD_COMPANY };
+    payment.failure = { code: "REJECT_CARD_COMPANY", message: TOSS_CODES.REJECT_CARD_COMPANY.message };
     this.emitStatusChange(record);
     return { ok: true, redirectUrl: this.failUrl(record, "REJECT_CARD_COMPANY"), payment: structuredClone(payment) };
   }
@@ -490,4 +541,9 @@ export class TossSandbox {
       extraDelayMs,
     );
   }
+}
+
+/** What Toss answers a route it does not have (as for `POST /v1/payments` when switched off). */
+function unknownRoute(c: RequestContext): void {
+  sendJson(c.res, 404, { code: "NOT_FOUND", message: TOSS_CODES.NOT_FOUND.message });
 }

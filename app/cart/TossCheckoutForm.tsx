@@ -1,4 +1,4 @@
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useSubmit } from "@remix-run/react";
 import { loadTossPayments } from "@tosspayments/payment-sdk";
 import { useEffect, useRef, useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
@@ -6,11 +6,13 @@ import { useHydrated } from "remix-utils/use-hydrated";
 import { serializeCheckoutItems, type CartItem } from "~/services/cart";
 import type { BrowserCheckout } from "~/services/payments/browser-checkout.server";
 
-// 결제하기 for the KRW group. Without JavaScript it is the plain form post the
-// server answers with a 303 to the payment window it created. With JavaScript
-// the same post (marked `enhanced`) answers what TossPayments' SDK needs, and
-// the page opens the window through the SDK; if the SDK cannot be loaded or
-// refuses, the page goes to the server-created window of the same checkout.
+// 결제하기 for the KRW group. With JavaScript the post (marked `enhanced`)
+// answers what TossPayments' SDK needs, and the page opens the window through
+// the SDK: Toss's documented way, with no server-side window call. Without
+// JavaScript it is the plain form post, which the server answers with the
+// window it creates (TOSS_SERVER_WINDOW) or a page asking for JavaScript. If
+// the SDK cannot be loaded or refuses, the page sends that plain post
+// (marked `fallback`) for the same checkout.
 
 type CheckoutAnswer = BrowserCheckout | { ok: false; message: string; problems?: string[] };
 
@@ -40,7 +42,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-async function openPaymentWindow(answer: BrowserCheckout): Promise<"leaving" | "canceled"> {
+async function openPaymentWindow(answer: BrowserCheckout): Promise<"leaving" | "canceled" | "fallback"> {
   const { toss } = answer;
   if (toss) {
     try {
@@ -49,19 +51,24 @@ async function openPaymentWindow(answer: BrowserCheckout): Promise<"leaving" | "
       return "leaving";
     } catch (error) {
       if (CANCEL_CODES.has(errorCode(error) ?? "")) return "canceled";
-      console.warn("TossPayments SDK unavailable; opening the server-created payment window instead.", error);
+      console.warn("TossPayments SDK unavailable; asking the server for its payment window instead.", error);
     }
   }
-  window.location.assign(answer.redirectUrl);
-  return "leaving";
+  if (answer.redirectUrl) {
+    window.location.assign(answer.redirectUrl);
+    return "leaving";
+  }
+  return "fallback";
 }
 
 export function TossCheckoutForm({ items }: { items: CartItem[] }) {
   const fetcher = useFetcher<CheckoutAnswer>();
+  const submit = useSubmit();
   const hydrated = useHydrated();
   const [opening, setOpening] = useState(false);
   const [canceled, setCanceled] = useState(false);
   const handled = useRef<CheckoutAnswer | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const answer = fetcher.data;
 
   useEffect(() => {
@@ -73,13 +80,19 @@ export function TossCheckoutForm({ items }: { items: CartItem[] }) {
       if (outcome === "canceled") {
         setOpening(false);
         setCanceled(true);
+      } else if (outcome === "fallback" && formRef.current) {
+        // The same post as without JavaScript, for the same checkout: the server's window, or its explanation.
+        const form = new FormData(formRef.current);
+        form.delete("enhanced");
+        form.set("fallback", "1");
+        submit(form, { method: "post", action: "/cart" });
       }
     });
-  }, [answer, fetcher.state]);
+  }, [answer, fetcher.state, submit]);
 
   const busy = fetcher.state !== "idle" || opening;
   return (
-    <fetcher.Form method="post" action="/cart" className="checkout-form" onSubmit={() => setCanceled(false)}>
+    <fetcher.Form ref={formRef} method="post" action="/cart" className="checkout-form" onSubmit={() => setCanceled(false)}>
       <AuthenticityTokenInput />
       <input type="hidden" name="intent" value="checkout" />
       <input type="hidden" name="items" value={serializeCheckoutItems(items)} />

@@ -31,7 +31,7 @@ export interface OpenedCheckout {
   checkoutUrl: string | null;
   openAttempt: number;
   orders: Array<{ id: string; productId: string; amount: number; product: { title: string } }>;
-  payment: { providerReference: string | null; providerPaymentId: string | null } | null;
+  payment: { providerReference: string | null; providerPaymentId: string | null; confirmAttempt: number } | null;
 }
 
 export type OpenCheckoutResult =
@@ -119,7 +119,7 @@ export async function openCheckoutSession(checkout: NewCheckout): Promise<OpenCh
         checkoutUrl: null,
         openAttempt: 0,
         orders: checkout.lines.map((line, i) => ({ id: ids.orderIds[i], productId: line.productId, amount: line.amount, product: { title: line.title } })),
-        payment: { providerReference: checkout.reference(ids.sessionId), providerPaymentId: null },
+        payment: { providerReference: checkout.reference(ids.sessionId), providerPaymentId: null, confirmAttempt: 0 },
       };
       return { kind: "created", session };
     }
@@ -134,7 +134,7 @@ export async function openCheckoutSession(checkout: NewCheckout): Promise<OpenCh
       checkoutUrl: row.checkoutUrl,
       openAttempt: row.openAttempt,
       orders: (row.orders ?? []).map((order) => ({ id: order.id, productId: order.productId, amount: order.amount, product: { title: order.title } })),
-      payment: { providerReference: row.reference, providerPaymentId: row.paymentId },
+      payment: { providerReference: row.reference, providerPaymentId: row.paymentId, confirmAttempt: 0 },
     };
     return { kind: row.quoteHash === checkout.quoteHash ? "existing" : "other", session };
   }
@@ -247,7 +247,7 @@ export async function checkoutSummaryForProvider(sessionId: string) {
       provider: true,
       expiresAt: true,
       checkoutUrl: true,
-      payment: { select: { providerReference: true, providerPaymentId: true } },
+      payment: { select: { providerReference: true, providerPaymentId: true, confirmAttempt: true } },
     },
   });
 }
@@ -291,4 +291,19 @@ export async function claimCheckoutsToReconcile({
 /** The provider could not be asked: the checkout is due again on the next run. */
 export async function releaseReconcileClaim(sessionId: string): Promise<void> {
   await db().checkoutSession.updateMany({ where: { id: sessionId, status: "PENDING" }, data: { reconciledAt: null } });
+}
+
+/** Keeps the provider's payment id the shopper came back with (Toss's paymentKey), before confirming it. */
+export async function recordProviderPaymentId(sessionId: string, paymentId: string): Promise<void> {
+  await db().payment.updateMany({ where: { checkoutSessionId: sessionId, status: "PENDING" }, data: { providerPaymentId: paymentId } });
+}
+
+/** A confirm met a transient error: the next one uses a new idempotency key. Moves once per attempt. */
+export async function advanceConfirmAttempt(sessionId: string, seenAttempt: number): Promise<void> {
+  await db().payment.updateMany({ where: { checkoutSessionId: sessionId, confirmAttempt: seenAttempt }, data: { confirmAttempt: seenAttempt + 1 } });
+}
+
+/** Removes a checkout nobody could ever pay (no provider page opened), with its orders and payment. */
+export async function discardUnopenedCheckout(sessionId: string): Promise<void> {
+  await db().checkoutSession.deleteMany({ where: { id: sessionId, status: "PENDING", checkoutUrl: null } });
 }

@@ -14,6 +14,12 @@ export async function recordWebhookEvent(event: { provider: Provider; eventId: s
   return { id: existing.id, alreadyProcessed: existing.processedAt !== null };
 }
 
+/** Whether an event with this id was received and handled already. */
+export async function isWebhookEventProcessed(provider: Provider, eventId: string): Promise<boolean> {
+  const row = await db().webhookEvent.findUnique({ where: { provider_eventId: { provider, eventId } }, select: { processedAt: true } });
+  return row?.processedAt != null;
+}
+
 export function recordWebhookEventStatement(event: { provider: Provider; eventId: string; eventType: string; payload: unknown }) {
   return Prisma.sql`
     INSERT INTO webhook_events (provider, event_id, event_type, payload)

@@ -32,7 +32,8 @@ const CartChangeForm = z.object({
 
 // `enhanced` is rendered only after hydration: the page then opens the payment
 // window itself (TossPayments' SDK) and wants JSON instead of a redirect.
-const CheckoutIntent = z.object({ intent: z.literal("checkout"), enhanced: z.literal("1").optional() });
+// `fallback`: the page's SDK could not open TossPayments' window and posts as without JavaScript.
+const CheckoutIntent = z.object({ intent: z.literal("checkout"), enhanced: z.literal("1").optional(), fallback: z.literal("1").optional() });
 
 async function act({ request }: ActionFunctionArgs) {
   const form = await readProtectedForm(request);
@@ -41,8 +42,13 @@ async function act({ request }: ActionFunctionArgs) {
   const checkout = CheckoutIntent.safeParse(fields);
   if (checkout.success) {
     const user = await requireUser(request, "/cart");
-    const result = await checkoutPost(request, user, form.get("items"));
-    if (result.kind === "opened") return checkout.data.enhanced ? json(browserCheckout(user, result)) : redirect(result.redirectUrl, 303);
+    const inBrowser = checkout.data.enhanced === "1";
+    const result = await checkoutPost(request, user, form.get("items"), { inBrowser, sdkFailed: checkout.data.fallback === "1" });
+    if (result.kind === "opened") {
+      if (inBrowser) return json(browserCheckout(user, result));
+      if (result.redirectUrl) return redirect(result.redirectUrl, 303);
+    }
+    if (result.kind === "opened") throw new Error("An opened checkout without a page to go to.");
     const refusal = checkoutRefusal(result);
     return json(
       { ok: false as const, message: refusal.heading, problems: refusal.problems },

@@ -7,12 +7,19 @@ import { providerName } from "~/components/format";
 import { Price } from "~/components/Price";
 import { requireUser } from "~/services/auth.server";
 import { cartWithout } from "~/services/cart.server";
-import { settleFromReturn } from "~/services/fulfillment.server";
+import { checkFromPage, settleFromReturn } from "~/services/fulfillment.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
 import { unlessDatabaseDown } from "~/services/outage.server";
 
-const POLL_SECONDS = 2;
+/** How long the page keeps looking for the payment's confirmation by itself. */
 const POLL_FOR_MS = 120_000;
+
+/** Seconds until the next look, growing with the time waited: 2 s at first, 15 s after a minute. */
+function pollDelaySeconds(waitedMs: number): number {
+  if (waitedMs < 20_000) return 2;
+  if (waitedMs < 60_000) return 5;
+  return 15;
+}
 
 export const meta: MetaFunction = () => [{ title: "Your purchase · AI Marketplace" }, { name: "robots", content: "noindex" }];
 
@@ -20,43 +27,56 @@ async function load({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   let checkout = await requireOwnCheckout(params.sessionId, user.id);
   const url = new URL(request.url);
-  if (checkout.status === "PENDING" || checkout.status === "EXPIRED") {
-    const settled = await settleFromReturn(checkout.id, url.searchParams);
+  const page = `/checkout/${checkout.id}/success`;
+
+  // Back from the provider (Toss's paymentKey, Stripe's session id): settle
+  // from what the provider says, then drop its parameters from the address
+  // bar, the history and the access log.
+  if ([...url.searchParams.keys()].some((key) => key !== "t")) {
+    if (checkout.status === "PENDING" || checkout.status === "EXPIRED") await settleFromReturn(checkout.id, url.searchParams);
+    return redirect(page, 303);
+  }
+  if (checkout.status === "PENDING") {
+    // The page polls the shop's database; the provider is asked at most once in a while.
+    const settled = await checkFromPage(checkout.id);
     if (settled && settled.status !== checkout.status) checkout = await requireOwnCheckout(checkout.id, user.id);
   }
 
   if (checkout.status === "PAID") {
     // Exactly the purchased products leave the cart; anything added meanwhile stays.
     const cleared = await cartWithout(request, checkout.orders.map((order) => order.product.id));
-    if (cleared) return redirect(`/checkout/${checkout.id}/success`, { status: 303, headers: { "Set-Cookie": cleared } });
+    if (cleared) return redirect(page, { status: 303, headers: { "Set-Cookie": cleared } });
   }
 
   const waitingSince = Number(url.searchParams.get("t")) || Date.now();
-  const polling = checkout.status === "PENDING" && Date.now() - waitingSince < POLL_FOR_MS;
-  url.searchParams.set("t", String(waitingSince));
+  const waited = Date.now() - waitingSince;
+  const polling = checkout.status === "PENDING" && waited < POLL_FOR_MS;
   return json(
-    { checkout, polling, refreshUrl: `${url.pathname}${url.search}` },
+    { checkout, polling, refreshSeconds: pollDelaySeconds(waited), refreshUrl: `${page}?t=${waitingSince}` },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
 
 export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
 
+/** Revalidates the page (the shop's database) with growing pauses, for POLL_FOR_MS. */
 function usePolling(active: boolean): boolean {
   const revalidator = useRevalidator();
   const [gaveUp, setGaveUp] = useState(false);
   useEffect(() => {
     if (!active) return;
     const startedAt = Date.now();
-    const timer = setInterval(() => {
-      if (Date.now() - startedAt > POLL_FOR_MS) {
-        setGaveUp(true);
-        clearInterval(timer);
-      } else if (revalidator.state === "idle") {
-        revalidator.revalidate();
-      }
-    }, POLL_SECONDS * 1000);
-    return () => clearInterval(timer);
+    let timer: ReturnType<typeof setTimeout>;
+    const next = () => {
+      const waited = Date.now() - startedAt;
+      if (waited > POLL_FOR_MS) return setGaveUp(true);
+      timer = setTimeout(() => {
+        if (revalidator.state === "idle") revalidator.revalidate();
+        next();
+      }, pollDelaySeconds(waited) * 1000);
+    };
+    next();
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [active]);
   return gaveUp;
@@ -105,7 +125,7 @@ const ENDED: Record<string, { heading: string; body: string }> = {
 };
 
 export default function CheckoutResult() {
-  const { checkout, polling, refreshUrl } = useLoaderData<typeof loader>();
+  const { checkout, polling, refreshSeconds, refreshUrl } = useLoaderData<typeof loader>();
   const gaveUp = usePolling(polling);
 
   if (checkout.status === "PAID") {
@@ -138,7 +158,7 @@ export default function CheckoutResult() {
       <section data-testid="checkout-result" data-status="PENDING">
         {waiting ? (
           <noscript>
-            <meta httpEquiv="refresh" content={`${POLL_SECONDS};url=${refreshUrl}`} />
+            <meta httpEquiv="refresh" content={`${refreshSeconds};url=${refreshUrl}`} />
           </noscript>
         ) : null}
         <h1>Processing your payment…</h1>

@@ -1,12 +1,7 @@
-import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "~/services/webhooks.server";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { unlessDatabaseDown } from "~/services/outage.server";
+import { webhookAction } from "~/services/webhooks.server";
 
-async function act({ request }: ActionFunctionArgs) {
-  // The signature covers the exact bytes: read the raw body before anything else.
-  const rawBody = await request.text();
-  const answer = await receiveWebhook("STRIPE", rawBody, request.headers);
-  return json(answer.body, { status: answer.status });
-}
+const act = webhookAction("STRIPE");
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => unlessDatabaseDown(() => act(args));

@@ -1,11 +1,7 @@
-import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "~/services/webhooks.server";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { unlessDatabaseDown } from "~/services/outage.server";
+import { webhookAction } from "~/services/webhooks.server";
 
-async function act({ request }: ActionFunctionArgs) {
-  const rawBody = await request.text();
-  const answer = await receiveWebhook("TOSS", rawBody, request.headers);
-  return json(answer.body, { status: answer.status });
-}
+const act = webhookAction("TOSS");
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => unlessDatabaseDown(() => act(args));

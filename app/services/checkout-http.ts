@@ -14,6 +14,7 @@ const ANSWERS: Record<CheckoutRefusal["kind"], { status: number; heading: string
   preparing: { status: 202, heading: "Your payment page is still being prepared." },
   "provider-unavailable": { status: 502, heading: "Nothing was charged." },
   "provider-refused": { status: 502, heading: "Nothing was charged." },
+  "needs-javascript": { status: 422, heading: null },
 };
 
 export function checkoutRefusal(result: CheckoutRefusal): { status: number; heading: string; problems: string[]; headers: HeadersInit } {

@@ -1,6 +1,7 @@
 import { env } from "~/env.server";
 import {
   advanceOpenAttempt,
+  discardUnopenedCheckout,
   findCheckoutProgress,
   openCheckoutSession,
   recordProviderCheckout,
@@ -27,7 +28,12 @@ export interface OpenCheckout {
 
 /** A checkout post's answer, in the shop's words; each route turns it into HTTP once. */
 export type CheckoutPostResult =
-  | { kind: "opened"; sessionId: string; redirectUrl: string; reused: boolean; checkout: OpenCheckout }
+  /**
+   * The checkout is open. `redirectUrl`: the provider's page the server
+   * opened; null when the shopper's browser opens it (Toss's SDK) and the
+   * server has not opened one.
+   */
+  | { kind: "opened"; sessionId: string; redirectUrl: string | null; reused: boolean; checkout: OpenCheckout }
   | { kind: "invalid"; problems: string[] }
   | { kind: "limited"; problems: string[]; retryAfterSeconds: number }
   | { kind: "changed"; problems: string[] }
@@ -37,7 +43,21 @@ export type CheckoutPostResult =
   /** The provider could not be reached or answered with an error: nothing was charged, try again. */
   | { kind: "provider-unavailable"; problems: string[] }
   /** The provider refused to open the payment. */
-  | { kind: "provider-refused"; sessionId: string; problems: string[] };
+  | { kind: "provider-refused"; sessionId: string; problems: string[] }
+  /** This provider's page can only be opened by the browser (Toss's SDK), and the post came without JavaScript. */
+  | { kind: "needs-javascript"; problems: string[] };
+
+export interface CheckoutPostOptions {
+  /** The page opens the provider's window itself when the provider has a browser SDK (JavaScript on). */
+  inBrowser?: boolean;
+  /** The page's provider SDK failed, and it posts as a page without JavaScript would. */
+  sdkFailed?: boolean;
+}
+
+const NEEDS_JAVASCRIPT =
+  "Paying in won opens TossPayments' window, which needs JavaScript: turn it on and press 결제하기 again. Nothing was charged, and your cart is as it was.";
+const SDK_FAILED =
+  "TossPayments' window could not be opened just now (its script did not load). Nothing was charged, and your cart is as it was; press 결제하기 again in a moment.";
 
 /** How long a post waits for another request that is opening the same provider page. */
 const WAIT_FOR_OTHER_REQUEST_MS = 8_000;
@@ -48,12 +68,17 @@ const WAIT_STEP_MS = 100;
  * read first, so bad input changes nothing (not even the rate limit); then the
  * post counts against the limits; then the cart is priced and opened.
  */
-export async function checkoutPost(request: Request, user: PublicUser, rawItems: unknown): Promise<CheckoutPostResult> {
+export async function checkoutPost(
+  request: Request,
+  user: PublicUser,
+  rawItems: unknown,
+  options: CheckoutPostOptions = {},
+): Promise<CheckoutPostResult> {
   const items = parseCheckoutItems(rawItems);
   if (!items.ok) return { kind: "invalid", problems: [items.message] };
   const limit = await limitCheckoutPosts(request, user);
   if (limit.limited) return { kind: "limited", problems: [limit.message], retryAfterSeconds: limit.retryAfterSeconds };
-  return startCheckout(user, items.items);
+  return startCheckout(user, items.items, options);
 }
 
 /**
@@ -63,12 +88,15 @@ export async function checkoutPost(request: Request, user: PublicUser, rawItems:
  * in the same currency first ends the open one (at the provider, then here),
  * so a buyer never holds two payable pages in one currency.
  */
-async function startCheckout(user: PublicUser, items: readonly CheckoutItemInput[]): Promise<CheckoutPostResult> {
+async function startCheckout(user: PublicUser, items: readonly CheckoutItemInput[], options: CheckoutPostOptions): Promise<CheckoutPostResult> {
   let quoted = await quoteCart(user, items);
   for (let round = 0; round < 3; round++) {
     if (!quoted.ok) return { kind: quoted.reason, problems: quoted.problems };
     const { quote } = quoted;
     const provider = paymentProvider(quote.provider);
+    const inBrowser = Boolean(options.inBrowser) && provider.opensInBrowser;
+    // Nothing is written for a page that cannot be opened.
+    if (!inBrowser && !provider.canOpenFromServer()) return { kind: "needs-javascript", problems: [options.sdkFailed ? SDK_FAILED : NEEDS_JAVASCRIPT] };
 
     const opened = await openCheckoutSession({
       buyerId: user.id,
@@ -84,7 +112,7 @@ async function startCheckout(user: PublicUser, items: readonly CheckoutItemInput
     // A page that has not been opened yet must leave the provider its minimum lifetime.
     const usableUntil = Date.now() + (session.checkoutUrl ? 60_000 : provider.minimumCheckoutLifetimeMs + 60_000);
     if (opened.kind === "created" || (opened.kind === "existing" && session.expiresAt.getTime() > usableUntil)) {
-      return openAtProvider(user, session, opened.kind === "existing");
+      return openAtProvider(user, session, opened.kind === "existing", inBrowser, options);
     }
     // The open checkout is for another cart, or too old to use: end it first.
     const ended = await endOpenCheckout(
@@ -128,10 +156,17 @@ export function openIdempotencyKey(sessionId: string, attempt: number): string {
   return attempt === 0 ? `checkout-session-${sessionId}` : `checkout-session-${sessionId}-attempt-${attempt}`;
 }
 
-async function openAtProvider(user: PublicUser, session: OpenedCheckout, reused: boolean): Promise<CheckoutPostResult> {
-  if (session.checkoutUrl) {
+async function openAtProvider(
+  user: PublicUser,
+  session: OpenedCheckout,
+  reused: boolean,
+  inBrowser: boolean,
+  options: CheckoutPostOptions,
+): Promise<CheckoutPostResult> {
+  if (session.checkoutUrl || inBrowser) {
+    // Opened already, or the browser opens the provider's window itself from what the session holds.
     const reference = session.payment?.providerReference ?? null;
-    return { kind: "opened", sessionId: session.id, redirectUrl: session.checkoutUrl, reused: true, checkout: describe(session, reference) };
+    return { kind: "opened", sessionId: session.id, redirectUrl: session.checkoutUrl, reused, checkout: describe(session, reference) };
   }
   // The lines go in their canonical order and every parameter comes from the
   // stored checkout, so every request for this session sends the same call.
@@ -151,7 +186,14 @@ async function openAtProvider(user: PublicUser, session: OpenedCheckout, reused:
   if (result.ok) {
     if (!(await recordProviderCheckout(session.id, result))) {
       // A newer cart replaced this checkout while its page was being opened.
-      await provider.endCheckout({ id: session.id, total: session.total, currency: session.currency, reference: result.reference, paymentId: null });
+      await provider.endCheckout({
+        id: session.id,
+        total: session.total,
+        currency: session.currency,
+        reference: result.reference,
+        paymentId: null,
+        confirmAttempt: 0,
+      });
       return { kind: "changed", problems: ["Your cart changed in another tab while this payment was being prepared. Nothing was charged; press 결제하기 again."] };
     }
     return { kind: "opened", sessionId: session.id, redirectUrl: result.redirectUrl, reused, checkout: describe(session, result.reference) };
@@ -167,6 +209,11 @@ async function openAtProvider(user: PublicUser, session: OpenedCheckout, reused:
         kind: "provider-unavailable",
         problems: [`The payment provider could not open the payment page (${result.message}). Nothing was charged and your cart is unchanged; please try again.`],
       };
+    case "unsupported":
+      // Nothing can be paid from here: a checkout this post wrote leaves no
+      // trace; one an earlier post wrote stays open for the browser's window.
+      if (!reused) await discardUnopenedCheckout(session.id);
+      return { kind: "needs-javascript", problems: [options.sdkFailed ? SDK_FAILED : NEEDS_JAVASCRIPT] };
     case "refused":
       // Nothing was opened at the provider, so nothing is left payable.
       await endPendingCheckout(session.id, "FAILED", { code: result.code, message: result.message }, null);

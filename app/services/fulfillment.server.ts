@@ -1,8 +1,15 @@
-import { checkoutSummaryForProvider, type CheckoutSummary } from "~/models/checkout.server";
+import {
+  advanceConfirmAttempt,
+  checkoutSummaryForProvider,
+  recordProviderPaymentId,
+  type CheckoutSummary,
+} from "~/models/checkout.server";
 import { endPendingCheckout, findRefundsDue, recordLineRefund, withLockedCheckout, type DuplicateLine } from "~/models/settlement.server";
 import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import { paymentProvider, type PaymentOutcome } from "~/services/payments/index.server";
 import type { SessionForProvider } from "~/services/payments/provider";
+import { UNKNOWN_WINDOW_FAILURE, WINDOW_FAILURES } from "~/services/payments/toss-codes";
+import { hit } from "~/services/rate-limit.server";
 import { decideSettlement } from "~/services/settlement-rules";
 
 // Settling a checkout: the one function the webhook, the success return, the
@@ -99,6 +106,7 @@ export function forProvider(checkout: CheckoutSummary): SessionForProvider {
     currency: checkout.currency,
     reference: checkout.payment?.providerReference ?? null,
     paymentId: checkout.payment?.providerPaymentId ?? null,
+    confirmAttempt: checkout.payment?.confirmAttempt ?? 0,
   };
 }
 
@@ -110,7 +118,23 @@ export function forProvider(checkout: CheckoutSummary): SessionForProvider {
 export async function settleFromReturn(sessionId: string, params: URLSearchParams): Promise<FulfilResult | null> {
   const checkout = await checkoutSummaryForProvider(sessionId);
   if (!checkout) return null;
-  const outcome = await paymentProvider(checkout.provider).settleReturn(forProvider(checkout), params);
+  const provider = paymentProvider(checkout.provider);
+  const session = forProvider(checkout);
+  // Confirming takes the money (Toss): only for a checkout that is still open.
+  if (provider.confirmsOnReturn && checkout.status !== "PENDING") params = new URLSearchParams();
+  const outcome = await provider.settleReturn(session, params);
+  // A confirm that met a transient error: keep the approval's payment id, so
+  // that the page or reconciliation can confirm it again.
+  const returned = provider.paymentIdOfReturn(session, params);
+  if (outcome.kind === "processing" && outcome.confirmRetry && returned && returned !== session.paymentId) {
+    await recordProviderPaymentId(sessionId, returned);
+  }
+  return settleOutcome(sessionId, session, outcome);
+}
+
+/** Settles what the provider said; a confirm that met a transient error moves to its next key. */
+export async function settleOutcome(sessionId: string, session: SessionForProvider, outcome: PaymentOutcome) {
+  if (outcome.kind === "processing" && outcome.confirmRetry) await advanceConfirmAttempt(sessionId, session.confirmAttempt);
   return settle(sessionId, outcome);
 }
 
@@ -148,11 +172,29 @@ export async function endOpenCheckout(
   return "unavailable";
 }
 
-const FAILURE_CODE = /^[A-Z0-9_]{1,64}$/;
+/**
+ * TossPayments' window sent the shopper to the fail URL. A closed window
+ * ends the checkout CANCELED, anything else FAILED, each with the shop's
+ * fixed message for the code.
+ */
+export async function recordWindowFailure(sessionId: string, code: string | null): Promise<"canceled" | "failed"> {
+  const known = code ? WINDOW_FAILURES[code] : undefined;
+  const { outcome, message } = known ?? UNKNOWN_WINDOW_FAILURE;
+  const failureCode = known ? code! : "PAYMENT_WINDOW_FAILED";
+  await endPendingCheckout(sessionId, outcome === "canceled" ? "CANCELED" : "FAILED", { code: failureCode, message });
+  return outcome;
+}
 
-/** The provider sent the shopper to the fail URL: record why, in the provider's words. */
-export async function recordReturnedFailure(sessionId: string, code: string | null, message: string | null): Promise<void> {
-  const safeCode = code && FAILURE_CODE.test(code) ? code : "PAYMENT_FAILED";
-  const safeMessage = (message ?? "The payment was not completed.").slice(0, 300);
-  await endPendingCheckout(sessionId, "FAILED", { code: safeCode, message: safeMessage });
+/** At most one look at the provider per checkout in this window, however often its page is polled. */
+export const PROVIDER_CHECK_INTERVAL_MS = 10_000;
+
+/**
+ * The checkout's page is shown without a return from the provider (a
+ * refresh, or the page polling): it reads the shop's own database, and asks
+ * the provider at most once per PROVIDER_CHECK_INTERVAL_MS per checkout.
+ */
+export async function checkFromPage(sessionId: string): Promise<FulfilResult | null> {
+  const checks = await hit({ [`provider-check:${sessionId}`]: 1 }, PROVIDER_CHECK_INTERVAL_MS);
+  if (checks.limited) return null;
+  return settleFromReturn(sessionId, new URLSearchParams());
 }

@@ -1,6 +1,6 @@
 import { env } from "~/env.server";
 import { checkoutSummaryForProvider, claimCheckoutsToReconcile, releaseReconcileClaim } from "~/models/checkout.server";
-import { endOpenCheckout, forProvider, refundDuplicateLines, settle } from "~/services/fulfillment.server";
+import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutcome } from "~/services/fulfillment.server";
 import { paymentProvider } from "~/services/payments/index.server";
 
 // Reconciliation: when the shop is unsure how a checkout stands (past its
@@ -42,7 +42,10 @@ async function reconcileOne(sessionId: string, now: Date): Promise<Verdict> {
     const ended = await endOpenCheckout(sessionId, "EXPIRED");
     return ended === "ended" ? "expired" : ended === "settled" ? "paid" : ended === "gone" ? "ended" : "unavailable";
   }
-  if (outcome.kind === "processing") return "waiting";
+  if (outcome.kind === "processing") {
+    await settleOutcome(sessionId, forProvider(checkout), outcome);
+    return "waiting";
+  }
   const settled = await settle(sessionId, outcome);
   return settled?.status === "PAID" ? "paid" : settled?.status === "EXPIRED" ? "expired" : "ended";
 }

@@ -1,6 +1,8 @@
+import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { findSessionIdByProviderIds } from "~/models/checkout.server";
 import { markWebhookProcessed, recordWebhookEvent } from "~/models/webhook-event.server";
 import { settle } from "~/services/fulfillment.server";
+import { readBodyText } from "~/services/request-body.server";
 import { paymentProvider, type ProviderName } from "~/services/payments/index.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -8,6 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface WebhookAnswer {
   status: number;
   body: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -16,7 +19,11 @@ export interface WebhookAnswer {
  */
 export async function receiveWebhook(providerName: ProviderName, rawBody: string, headers: Headers): Promise<WebhookAnswer> {
   const parsed = await paymentProvider(providerName).parseWebhook(rawBody, headers);
-  if (!parsed.ok) return { status: 400, body: { error: parsed.message } };
+  if (parsed.kind === "invalid") return { status: 400, body: { error: parsed.message } };
+  if (parsed.kind === "ignored") return { status: 200, body: { received: true, ignored: parsed.reason } };
+  if (parsed.kind === "retry") {
+    return { status: 503, body: { error: `${parsed.message} Deliver it again later.` }, headers: { "Retry-After": "5" } };
+  }
 
   const inbox = await recordWebhookEvent({
     provider: providerName,
@@ -42,4 +49,17 @@ export async function receiveWebhook(providerName: ProviderName, rawBody: string
     console.error(JSON.stringify({ event: "webhook_failed", provider: providerName, eventId: parsed.eventId, message }));
     return { status: 500, body: { error: "The event could not be processed; it will be retried." } };
   }
+}
+
+/**
+ * The action of a provider's webhook route: the raw body first (Stripe signs
+ * the exact bytes), no more of it than the shop reads of any body (413),
+ * then the answer as HTTP.
+ */
+export function webhookAction(providerName: ProviderName) {
+  return async ({ request }: ActionFunctionArgs) => {
+    const rawBody = await readBodyText(request);
+    const answer = await receiveWebhook(providerName, rawBody, request.headers);
+    return json(answer.body, { status: answer.status, headers: answer.headers });
+  };
 }

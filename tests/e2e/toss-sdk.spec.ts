@@ -2,9 +2,11 @@ import { expect, test, type Page, type Request, type Response } from "@playwrigh
 import { addFromCatalog, signUp } from "./support";
 
 // 결제하기 for a KRW cart: with JavaScript on the page opens TossPayments' window
-// through @tosspayments/payment-sdk (the sandbox serves the SDK script); with it
-// off, or when the SDK cannot load, the server-created window of the same
-// checkout. Every way ends in the same settlement.
+// through @tosspayments/payment-sdk (the sandbox serves the SDK script), and the
+// server calls no window endpoint; with it off, or when the SDK cannot load,
+// the server-created window of the same checkout (POST /v1/payments, which
+// Toss does not document) while it is available. Every way ends in the same
+// settlement.
 
 const KRW_CART = ["한국어 마케팅 카피 프롬프트 팩", "Korean Speech Commands Dataset", "유튜브 쇼츠 대본 프롬프트 모음"];
 const SANDBOX = `http://127.0.0.1:${Number(process.env.E2E_SANDBOX_PORT ?? 4110)}`;
@@ -19,7 +21,7 @@ interface SdkRecord {
 interface CheckoutAnswer {
   ok: true;
   sessionId: string;
-  redirectUrl: string;
+  redirectUrl: string | null;
   toss: {
     sdkUrl: string;
     clientKey: string;
@@ -39,6 +41,19 @@ async function sandbox<T = unknown>(method: string, path: string, body?: unknown
 }
 
 const sdkRecord = () => sandbox<SdkRecord>("GET", "/_sandbox/sdk-calls");
+
+/** How many times the sandbox was asked for a server-created window (POST /v1/payments). */
+const serverWindowPosts = async () => (await sandbox<{ data: unknown[] }>("GET", "/_sandbox/requests?method=POST&path=/v1/payments")).data.length;
+
+/** The sandbox's POST /v1/payments answering 404, as an endpoint Toss does not have would, during `work`. */
+async function withServerWindowOff(work: () => Promise<void>) {
+  await sandbox("POST", "/_sandbox/config", { tossServerWindow: false });
+  try {
+    await work();
+  } finally {
+    await sandbox("POST", "/_sandbox/config", { tossServerWindow: true });
+  }
+}
 
 async function fillKrwCart(page: Page, javaScriptEnabled: boolean) {
   await signUp(page);
@@ -101,38 +116,39 @@ test.beforeEach(async () => {
 test.describe("with JavaScript on", () => {
   test.use({ javaScriptEnabled: true });
 
-  test("a 3-product KRW cart opens Toss's window through the SDK's requestPayment and every order ends PAID", async ({ page }) => {
+  test("a 3-product KRW cart opens Toss's window through the SDK's requestPayment, never through POST /v1/payments, and every order ends PAID", async ({ page }) => {
     await fillKrwCart(page, true);
     expect(await page.content()).not.toContain(TOSS_SECRET_KEY);
     const posts = recordCheckoutPosts(page);
+    const windowPostsBefore = await serverWindowPosts();
 
-    const answer = await payWithJavaScript(page);
-    expect(answer.toss).not.toBeNull();
-    const toss = answer.toss!;
-    expect(toss.method).toBe("카드");
-    expect(toss.sdkUrl).toBe(`${SANDBOX}/v1/sdk/payment`);
-    expect(toss.payment).toMatchObject({
-      amount: 69_900,
-      orderId: `order_${answer.sessionId.replace(/-/g, "")}`,
-      orderName: "Korean Speech Commands Dataset 외 2건",
-      successUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/success$`)),
-      failUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/fail$`)),
+    await withServerWindowOff(async () => {
+      const answer = await payWithJavaScript(page);
+      expect(answer.toss).not.toBeNull();
+      expect(answer.redirectUrl).toBeNull();
+      const toss = answer.toss!;
+      expect(toss.method).toBe("카드");
+      expect(toss.sdkUrl).toBe(`${SANDBOX}/v1/sdk/payment`);
+      expect(toss.payment).toMatchObject({
+        amount: 69_900,
+        orderId: `order_${answer.sessionId.replace(/-/g, "")}`,
+        orderName: "Korean Speech Commands Dataset 외 2건",
+        successUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/success$`)),
+        failUrl: expect.stringMatching(new RegExp(`/checkout/${answer.sessionId}/fail$`)),
+      });
+
+      await expect(page).toHaveURL(/\/v1\/payments\/[^/]+\/checkout$/);
+      const returnUrl = await approveAndExpectPaid(page, answer.sessionId);
+
+      const record = await sdkRecord();
+      expect(record.scriptLoads.map((load) => load.status)).toEqual([200]);
+      expect(record.data).toHaveLength(1);
+      const [call] = record.data;
+      expect(call).toMatchObject({ ok: true, method: "카드", clientKey: toss.clientKey, params: toss.payment });
+      expect(call.paymentKey).toBe(returnUrl.searchParams.get("paymentKey"));
     });
-
-    // The window the SDK opened, not the one the server created for the fallback.
-    await expect(page).toHaveURL(/\/v1\/payments\/[^/]+\/checkout$/);
-    expect(page.url()).not.toBe(answer.redirectUrl);
-
-    const returnUrl = await approveAndExpectPaid(page, answer.sessionId);
-
-    const record = await sdkRecord();
-    expect(record.scriptLoads.map((load) => load.status)).toEqual([200]);
-    expect(record.data).toHaveLength(1);
-    const [call] = record.data;
-    expect(call).toMatchObject({ ok: true, method: "카드", clientKey: toss.clientKey, params: toss.payment });
-    expect(call.paymentKey).toBe(returnUrl.searchParams.get("paymentKey"));
-    expect(call.checkoutUrl).not.toBe(answer.redirectUrl);
     expect(posts).toHaveLength(1);
+    expect(await serverWindowPosts()).toBe(windowPostsBefore);
   });
 
   for (const failure of ["unreachable", "answering 500"] as const) {
@@ -147,12 +163,14 @@ test.describe("with JavaScript on", () => {
 
       const answer = await payWithJavaScript(page);
       expect(answer.toss).not.toBeNull();
-      await page.waitForURL(answer.redirectUrl);
+      // The page posts again as without JavaScript, and the server opens its window for the same checkout.
+      await page.waitForURL(/\/v1\/payments\/[^/]+\/checkout$/);
 
       const returnUrl = await approveAndExpectPaid(page, answer.sessionId);
       expect(returnUrl.searchParams.get("orderId")).toBe(answer.toss!.payment.orderId);
-      // One press, one post: the fallback reused the session that post created.
-      expect(posts).toHaveLength(1);
+      expect(posts).toHaveLength(2);
+      expect(posts[1].postData()).toContain("fallback=1");
+      expect(posts[1].postData()).not.toContain("enhanced=1");
       const record = await sdkRecord();
       expect(record.data).toEqual([]);
       expect(record.scriptLoads.map((load) => load.status)).toEqual(failure === "unreachable" ? [] : [500]);
@@ -181,5 +199,16 @@ test.describe("with JavaScript off", () => {
 
     const record = await sdkRecord();
     expect(record).toEqual({ scriptLoads: [], data: [] });
+  });
+
+  test("with the server-created window unavailable, says JavaScript is needed and keeps the cart as it was", async ({ page }) => {
+    await fillKrwCart(page, false);
+    await withServerWindowOff(async () => {
+      const answered = page.waitForResponse(isCheckoutPost);
+      await page.getByTestId("cart-group-KRW").getByRole("button", { name: "결제하기" }).click();
+      expect((await answered).status()).toBe(422);
+      await expect(page.getByRole("alert")).toContainText("needs JavaScript: turn it on and press 결제하기 again. Nothing was charged");
+      await expect(page.getByTestId("cart-group-KRW").getByTestId("cart-line")).toHaveCount(3);
+    });
   });
 });

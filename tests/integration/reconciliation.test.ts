@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
+import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { reconcileCheckouts } from "~/services/reconcile.server";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
@@ -117,6 +118,29 @@ describe("TossPayments checkouts", () => {
     expect(after.orders.every((o) => o.status === "EXPIRED")).toBe(true);
     expect(after.payment?.status).toBe("EXPIRED");
     expect((await reconcileCheckouts(NOW)).checked).toBe(0);
+  });
+
+  it("confirms again, under a new key, a payment whose confirm met a transient error, and settles it once", async () => {
+    const buyer = await createUser();
+    const visitor = await visitorFor(buyer);
+    const products = await createProducts(2, { currency: "KRW", price: 21_000 });
+    const posted = await respond(() =>
+      cartAction({ request: visitor.post("/cart", { intent: "checkout", items: itemsOf(products), enhanced: "1" }), params: {}, context: {} }),
+    );
+    const { sessionId, toss } = await posted.json();
+    await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "toss", target: toss.payment.orderId });
+    await fetch(`${world.sandbox.url}/v1/sdk/payment/window?${new URLSearchParams({ clientKey: toss.clientKey, method: toss.method, params: JSON.stringify(toss.payment) })}`, { redirect: "manual" });
+    const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${toss.payment.orderId}/approve`);
+    await world.control("POST", "/_sandbox/faults", { kind: "confirm_error", code: "FAILED_INTERNAL_SYSTEM_PROCESSING", target: toss.payment.orderId, times: 1 });
+    const back = new URL(body.redirectUrl);
+    await respond(() => successLoader({ request: visitor.get(`${back.pathname}${back.search}`), params: { sessionId }, context: {} }));
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: sessionId } })).status).toBe("PENDING");
+
+    await db().checkoutSession.update({ where: { id: sessionId }, data: { createdAt: LONG_AGO } });
+    expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 1, paid: 1 });
+    expect(await downloadCounts(products)).toEqual([1, 1]);
+    const { body: confirms } = await world.control<{ data: Array<{ status: number }> }>("GET", "/_sandbox/requests?method=POST&path=/v1/payments/confirm");
+    expect(confirms.data.slice(-2).map((r) => r.status)).toEqual([500, 200]);
   });
 
   it("leaves an old checkout whose window is still open, and not yet past its expiry, PENDING", async () => {

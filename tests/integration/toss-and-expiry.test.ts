@@ -3,8 +3,8 @@ import { db } from "~/db.server";
 import { action as apiCheckout } from "~/routes/api.cart.checkout";
 import { action as cartAction } from "~/routes/cart";
 import { loader as failLoader } from "~/routes/checkout.$sessionId.fail";
-import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { action as tossWebhook } from "~/routes/webhooks.toss";
+import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
@@ -24,11 +24,12 @@ async function startKrwCheckout(n = 3) {
   return { buyer, products, visitor, session, orderId: session.payment!.providerReference! };
 }
 
+/** Follows Toss's redirect back to the shop; the page drops the paymentKey from its address at once. */
 async function returnTo(visitor: Visitor, sessionId: string, redirectUrl: string) {
   const url = new URL(redirectUrl);
-  return respond(() =>
-    successLoader({ request: visitor.get(`${url.pathname}${url.search}`), params: { sessionId }, context: {} }),
-  );
+  const visit = await visitSuccessPage(visitor, sessionId, `${url.pathname}${url.search}`);
+  expect(visit.answers[0].headers.get("Location")).toBe(`/checkout/${sessionId}/success`);
+  return visit;
 }
 
 async function postTossWebhook(body: unknown) {
@@ -45,8 +46,8 @@ describe("TossPayments", () => {
     const { buyer, visitor, session, orderId } = await startKrwCheckout();
     await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "toss", target: orderId });
     const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/approve`);
-    const page = await returnTo(visitor, session.id, body.redirectUrl);
-    expect((await page.json()).checkout.status).toBe("PAID");
+    const { data } = await returnTo(visitor, session.id, body.redirectUrl);
+    expect(data.checkout.status).toBe("PAID");
     expect(await rowCounts(buyer.id)).toMatchObject({ sessions: 1, orders: 3, entitlements: 3 });
   });
 
@@ -55,8 +56,7 @@ describe("TossPayments", () => {
     const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/approve`);
     const tampered = new URL(body.redirectUrl);
     tampered.searchParams.set("amount", "100");
-    const page = await returnTo(visitor, session.id, tampered.toString());
-    const { checkout } = await page.json();
+    const { checkout } = (await returnTo(visitor, session.id, tampered.toString())).data;
     expect(checkout.status).toBe("FAILED");
     expect(checkout.failureMessage).toBe(
       `The payment window reported 100 won, but this order is ${session.total} won; it was not confirmed.`,
@@ -66,19 +66,35 @@ describe("TossPayments", () => {
     expect(deliveries.body.data.map((d) => d.eventType)).not.toContain("PAYMENT_STATUS_CHANGED:DONE");
   });
 
-  it("records the window's failure with the provider's message", async () => {
+  it("records a declined window as FAILED in the shop's own words, whatever message the query carries", async () => {
     const { visitor, session, orderId } = await startKrwCheckout(1);
     // Only the redirect, not the ABORTED webhook that races it, should decide the recorded reason here.
     await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "toss", target: orderId });
     const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/decline`);
     const url = new URL(body.redirectUrl);
+    url.searchParams.set("message", "<script>alert(1)</script> call 010-0000-0000 for a refund");
     const response = await respond(() =>
       failLoader({ request: visitor.get(`${url.pathname}${url.search}`), params: { sessionId: session.id }, context: {} }),
     );
     expect(response.status).toBe(303);
     const after = await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id } });
     expect(after).toMatchObject({ status: "FAILED", failureCode: "REJECT_CARD_COMPANY" });
-    expect(after.failureMessage).toBe(url.searchParams.get("message"));
+    expect(after.failureMessage).toBe("The card company declined the payment; nothing was charged. Try another card.");
+  });
+
+  it("ends a checkout whose window the shopper closed CANCELED, and goes back to the cart", async () => {
+    const { visitor, session, orderId } = await startKrwCheckout(1);
+    const { body } = await world.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${orderId}/close`);
+    const url = new URL(body.redirectUrl);
+    expect(url.searchParams.get("code")).toBe("PAY_PROCESS_CANCELED");
+    const response = await respond(() =>
+      failLoader({ request: visitor.get(`${url.pathname}${url.search}`), params: { sessionId: session.id }, context: {} }),
+    );
+    expect(response.headers.get("Location")).toBe(`/cart?canceled=${session.id}`);
+    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+      status: "CANCELED",
+      failureCode: "PAY_PROCESS_CANCELED",
+    });
   });
 
   it("settles from a webhook by re-fetching the payment, ignoring the payload's claims", async () => {
@@ -101,13 +117,12 @@ describe("TossPayments", () => {
     expect(await rowCounts(buyer.id)).toMatchObject({ entitlements: 3 });
   });
 
-  it("answers a webhook for an unknown paymentKey with 200 and records it", async () => {
+  it("answers a webhook for a paymentKey Toss does not know with 200 and stores nothing", async () => {
     const paymentKey = `no-such-payment-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const answer = await postTossWebhook({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey } });
     expect(answer.status).toBe(200);
-    const recorded = await db().webhookEvent.findMany({ where: { provider: "TOSS", eventId: { contains: paymentKey } } });
-    expect(recorded).toHaveLength(1);
-    expect(recorded[0].processedAt).not.toBeNull();
+    expect((await answer.json()).ignored).toMatch(/no such payment/);
+    expect(await db().webhookEvent.count({ where: { provider: "TOSS", eventId: { contains: paymentKey } } })).toBe(0);
   });
 
   it("refuses a webhook that is not a payment event with 400", async () => {

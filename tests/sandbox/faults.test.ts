@@ -132,18 +132,36 @@ describe("faults on payment", () => {
     expect(requested.status).toBe(400);
   });
 
-  it("confirm_provider_error: Toss confirm fails once with PROVIDER_ERROR, and a retry succeeds", async () => {
+  it("confirm_error with a transient code: confirm answers it once, the key replays it, and a new key succeeds", async () => {
     const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
     await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/approve`);
-    await fault({ kind: "confirm_provider_error", target: created.orderId, times: 1 });
+    await fault({ kind: "confirm_error", code: "PROVIDER_ERROR", target: created.orderId, times: 1 });
     const body = { paymentKey: created.paymentKey, orderId: created.orderId, amount: 20_000 };
 
     const failed = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k1" });
-    expect(failed.status).toBe(400);
-    expect(failed.body.code).toBe("PROVIDER_ERROR");
-    const retried = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k1" });
+    expect(failed).toEqual({ status: 400, body: { code: "PROVIDER_ERROR", message: expect.stringContaining("잠시 후 다시 시도") } });
+    expect(await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k1" })).toEqual(failed);
+    const retried = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k2" });
     expect(retried.status).toBe(200);
     expect(retried.body.status).toBe("DONE");
+  });
+
+  it("confirm_error with a decline: 403 REJECT_CARD_PAYMENT, the payment ABORTED with its failure, and no later confirm", async () => {
+    const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
+    await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/approve`);
+    await fault({ kind: "confirm_error", code: "REJECT_CARD_PAYMENT", target: created.orderId });
+    const body = { paymentKey: created.paymentKey, orderId: created.orderId, amount: 20_000 };
+
+    const declined = await t.toss("POST", "/v1/payments/confirm", body);
+    expect(declined).toEqual({ status: 403, body: { code: "REJECT_CARD_PAYMENT", message: "한도초과 혹은 잔액부족으로 결제에 실패했습니다." } });
+    const looked = await t.toss("GET", `/v1/payments/${created.paymentKey}`);
+    expect(looked.body).toMatchObject({ status: "ABORTED", failure: { code: "REJECT_CARD_PAYMENT" } });
+    expect((await t.toss("POST", "/v1/payments/confirm", body)).body.code).toBe("NOT_FOUND_PAYMENT_SESSION");
+  });
+
+  it("refuses a confirm_error fault with a code Toss does not document for confirm", async () => {
+    const answer = await t.control("POST", "/_sandbox/faults", { kind: "confirm_error", code: "MADE_UP" });
+    expect(answer.status).toBe(400);
   });
 
   it("async_payment succeeded: completed arrives unpaid, then async_payment_succeeded and the session is paid", async () => {

@@ -105,8 +105,9 @@ describe("TossPayments API through fetch", () => {
       paymentKey: payment.paymentKey,
       amount: "39000",
     });
+    // Approved in the window but not confirmed: not a payment Toss's lookup answers yet.
     const looked = await t.toss("GET", `/v1/payments/${payment.paymentKey}`);
-    expect(looked.body.status).toBe("IN_PROGRESS");
+    expect(looked).toEqual({ status: 404, body: { code: "NOT_FOUND_PAYMENT", message: expect.any(String) } });
   });
 
   it("refuses to confirm an amount other than the window's", async () => {
@@ -116,7 +117,8 @@ describe("TossPayments API through fetch", () => {
     const wrong = await t.toss("POST", "/v1/payments/confirm", { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 1000 });
     expect(wrong.status).toBe(400);
     expect(wrong.body.code).toBe("INVALID_REQUEST");
-    expect((await t.toss("GET", `/v1/payments/${payment.paymentKey}`)).body.status).toBe("IN_PROGRESS");
+    const right = await t.toss("POST", "/v1/payments/confirm", { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 39_000 });
+    expect(right.body.status).toBe("DONE");
   });
 
   it("confirms to DONE with approvedAt and method 카드, sends PAYMENT_STATUS_CHANGED, and refuses a second confirm", async () => {
@@ -149,6 +151,31 @@ describe("TossPayments API through fetch", () => {
     const replay = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "confirm-chk_7" });
     expect(replay).toEqual(first);
     expect(replay.status).toBe(200);
+  });
+
+  it("replays an error answer too, and the first answer for the key even to another body (key, secret key, URL and method)", async () => {
+    const payment = await createWindow();
+    await approveInWindow(payment);
+    const wrongAmount = await t.toss("POST", "/v1/payments/confirm", { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 1 }, { "Idempotency-Key": "k-err" });
+    expect(wrongAmount.body.code).toBe("INVALID_REQUEST");
+    const right = { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 39_000 };
+    expect(await t.toss("POST", "/v1/payments/confirm", right, { "Idempotency-Key": "k-err" })).toEqual(wrongAmount);
+    expect((await t.toss("POST", "/v1/payments/confirm", right, { "Idempotency-Key": "k-new" })).body.status).toBe("DONE");
+    // Another URL or method with the same key is another request.
+    const lookedUp = await t.toss("GET", `/v1/payments/${payment.paymentKey}`, undefined, { "Idempotency-Key": "k-err" });
+    expect(lookedUp.status).toBe(200);
+  });
+
+  it("answers 409 IDEMPOTENT_REQUEST_PROCESSING to a key whose first request is still running", async () => {
+    const payment = await createWindow();
+    await approveInWindow(payment);
+    await t.control("POST", "/_sandbox/faults", { kind: "latency", provider: "toss", ms: 300 });
+    const body = { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 39_000 };
+    const first = t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k-busy" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k-busy" });
+    expect(second).toEqual({ status: 409, body: { code: "IDEMPOTENT_REQUEST_PROCESSING", message: expect.any(String) } });
+    expect((await first).body.status).toBe("DONE");
   });
 
   it("answers NOT_FOUND_PAYMENT_SESSION when confirming more than 10 minutes after approval", async () => {
@@ -185,11 +212,19 @@ describe("TossPayments API through fetch", () => {
     expect(statuses).toEqual(["DONE", "PARTIAL_CANCELED", "CANCELED"]);
   });
 
-  it("looks a payment up by orderId and by paymentKey, and answers NOT_FOUND_PAYMENT otherwise", async () => {
+  it("looks up confirmed payments by orderId and by paymentKey, answers NOT_FOUND_PAYMENT otherwise, and 403 to a repeat too soon", async () => {
     const payment = await createWindow();
+    const unconfirmed = await t.toss("GET", `/v1/payments/orders/${payment.orderId}`);
+    expect(unconfirmed).toEqual({ status: 404, body: { code: "NOT_FOUND_PAYMENT", message: expect.any(String) } });
+    await approveInWindow(payment);
+    await t.toss("POST", "/v1/payments/confirm", { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 39_000 });
+
     const byOrder = await t.toss("GET", `/v1/payments/orders/${payment.orderId}`);
     expect(byOrder.status).toBe(200);
-    expect(byOrder.body.paymentKey).toBe(payment.paymentKey);
+    expect(byOrder.body).toMatchObject({ paymentKey: payment.paymentKey, status: "DONE" });
+    const tooSoon = await t.toss("GET", `/v1/payments/${payment.paymentKey}`);
+    expect(tooSoon).toEqual({ status: 403, body: { code: "FORBIDDEN_CONSECUTIVE_REQUEST", message: expect.any(String) } });
+    await new Promise((resolve) => setTimeout(resolve, 350));
     const byKey = await t.toss("GET", `/v1/payments/${payment.paymentKey}`);
     expect(byKey.body.orderId).toBe(payment.orderId);
     const missing = await t.toss("GET", "/v1/payments/orders/order_unknown_1");
@@ -214,7 +249,6 @@ describe("TossPayments API through fetch", () => {
     const fail = new URL(response.headers.get("location") as string);
 
     expect(fail.searchParams.get("code")).toBe("REJECT_CARD_COMPANY");
-    expect((await t.toss("GET", `/v1/payments/${payment.paymentKey}`)).body.status).toBe("ABORTED");
     const event = await waitFor(() => tossEvents(t.receiver)[0]);
     expect(event.data.status).toBe("ABORTED");
   });
@@ -223,9 +257,17 @@ describe("TossPayments API through fetch", () => {
     const payment = await createWindow();
     await t.control("POST", "/_sandbox/clock/advance", { seconds: 31 * 60 });
 
-    const looked = await t.toss("GET", `/v1/payments/${payment.paymentKey}`);
-    expect(looked.body.status).toBe("EXPIRED");
+    const event = await waitFor(() => tossEvents(t.receiver).find((e) => e.data.paymentKey === payment.paymentKey));
+    expect(event.data.status).toBe("EXPIRED");
     const page = await fetch(payment.checkout.url);
     expect(page.status).toBe(410);
+  });
+
+  it("answers POST /v1/payments with 404, as an unknown route, once the server-created window is switched off", async () => {
+    expect((await t.control("POST", "/_sandbox/config", { tossServerWindow: false })).body.tossServerWindow).toBe(false);
+    const refused = await t.toss("POST", "/v1/payments", windowRequest());
+    expect(refused).toEqual({ status: 404, body: { code: "NOT_FOUND", message: expect.any(String) } });
+    const log = await t.control("GET", "/_sandbox/requests?method=POST&path=/v1/payments");
+    expect(log.body.data.map((r: { status: number }) => r.status)).toEqual([404]);
   });
 });

@@ -64,7 +64,9 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
     ...KEYS,
     stripeWebhookUrl: `${appUrl}/webhooks/stripe`,
     tossWebhookUrl: `${appUrl}/webhooks/toss`,
-    webhookRetryDelaysMs: [100, 200, 400],
+    // Long enough apart that a delivery answered "retry later" (a Toss lookup
+    // made moments before, at most one per payment every 2 s) is delivered again.
+    webhookRetryDelaysMs: [250, 1_000, 2_500],
   });
   Object.assign(process.env, {
     APP_URL: appUrl,
@@ -92,12 +94,12 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
     appUrl,
     control,
     async webhooksSettled() {
-      for (let attempt = 0; attempt < 200; attempt++) {
+      for (let attempt = 0; attempt < 300; attempt++) {
         const { body } = await control<{ busy: boolean; data: Array<{ state?: string; status?: string }> }>("GET", "/_sandbox/deliveries");
         if (!body.busy) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      throw new Error("webhooks still in flight after 10 s");
+      throw new Error("webhooks still in flight after 15 s");
     },
     async close() {
       await sandbox.close();

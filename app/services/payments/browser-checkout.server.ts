@@ -3,21 +3,22 @@ import type { OpenCheckout } from "~/services/checkout.server";
 import { tossSdkRequest, type TossSdkRequest } from "~/services/payments/toss-sdk";
 
 // With JavaScript on, the page opens the provider's window itself where the
-// provider has a browser SDK (TossPayments); the checkout it pays is the one
-// startCheckout already wrote, and `redirectUrl` (the window the server opened
-// for the same checkout) is where the page goes when the SDK cannot be used.
+// provider has a browser SDK (TossPayments), for the checkout the post wrote;
+// the server calls the provider for no window. If the SDK cannot be used, the
+// page posts again without JavaScript's mark, and the server opens its window
+// (where that is switched on).
 
 export interface BrowserCheckout {
   ok: true;
   sessionId: string;
-  /** The server-created window: the fallback, and the only way without an SDK. */
-  redirectUrl: string;
+  /** A provider page the server opened (always, for a provider without a browser SDK); else null. */
+  redirectUrl: string | null;
   toss: TossSdkRequest | null;
 }
 
 export function browserCheckout(
   buyer: { email: string; displayName: string },
-  started: { sessionId: string; redirectUrl: string; checkout: OpenCheckout },
+  started: { sessionId: string; redirectUrl: string | null; checkout: OpenCheckout },
 ): BrowserCheckout {
   const plain: BrowserCheckout = { ok: true, sessionId: started.sessionId, redirectUrl: started.redirectUrl, toss: null };
   const { provider, total, reference, titles } = started.checkout;

@@ -35,15 +35,21 @@ export type CreateCheckoutResult =
    */
   | { ok: false; kind: "unavailable"; code: string; message: string; newKey: boolean }
   /** The provider refused the request: it opened nothing. */
-  | { ok: false; kind: "refused"; code: string; message: string };
+  | { ok: false; kind: "refused"; code: string; message: string }
+  /** The provider cannot open this page from the server (Toss's window is opened by its browser SDK). */
+  | { ok: false; kind: "unsupported"; code: string; message: string };
 
 /** What a provider says happened to a payment, once verified with it. */
 export type PaymentOutcome =
   | { kind: "paid"; reference: string; paymentId: string; amount: number; currency: string }
   /** The provider's page is open and can still be paid. */
   | { kind: "open" }
-  /** A payment is under way (an asynchronous method, an approval not yet confirmed), or the provider could not say. */
-  | { kind: "processing" }
+  /**
+   * A payment is under way (an asynchronous method, an approval not yet
+   * confirmed), or the provider could not say. `confirmRetry`: the confirm
+   * met a transient error; confirm again later under the next key.
+   */
+  | { kind: "processing"; confirmRetry?: boolean }
   | { kind: "failed"; code: string; message: string }
   | { kind: "canceled"; code: string; message: string }
   | { kind: "expired" }
@@ -59,6 +65,8 @@ export interface SessionForProvider {
   currency: CurrencyCode;
   reference: string | null;
   paymentId: string | null;
+  /** Which attempt at confirming the payment this is (Toss). */
+  confirmAttempt: number;
 }
 
 /** A settled payment, for refunds. */
@@ -78,14 +86,20 @@ export type EndCheckoutResult =
 
 export type RefundResult = { ok: true; refundId: string } | { ok: false; code: string; message: string };
 
+/** What a provider's webhook turned out to be, once verified. */
 export type WebhookResult =
-  | { ok: false; status: 400; message: string }
+  /** Not a well-formed or authentic event of this provider: 400. */
+  | { kind: "invalid"; message: string }
+  /** Authentic or harmless, but nothing the shop acts on (or already handled): 200, nothing stored. */
+  | { kind: "ignored"; reason: string }
+  /** It could not be verified just now: 503, nothing stored, so the provider delivers it again later. */
+  | { kind: "retry"; message: string }
   | {
-      ok: true;
+      kind: "event";
       eventId: string;
       eventType: string;
       payload: unknown;
-      /** The payment the event is about, and what it says, or null to ignore. */
+      /** The payment the event is about, and what it says, or null to record it only. */
       subject: null | { reference: string | null; paymentId: string | null; sessionId: string | null; outcome: PaymentOutcome };
     };
 
@@ -93,6 +107,12 @@ export interface PaymentProvider {
   readonly name: ProviderName;
   /** How long the provider's page must stay open at least when it is created (Stripe: 30 minutes). */
   readonly minimumCheckoutLifetimeMs: number;
+  /** The shopper's browser opens the payment page itself, through the provider's SDK (Toss). */
+  readonly opensInBrowser: boolean;
+  /** The shop takes the money by confirming the payment when the shopper returns (Toss), so only an open checkout may confirm. */
+  readonly confirmsOnReturn: boolean;
+  /** Whether the server may open the payment page for a shopper without JavaScript. */
+  canOpenFromServer(): boolean;
   createCheckout(request: CheckoutRequest): Promise<CreateCheckoutResult>;
   /** Makes the provider's checkout unpayable, or says it was paid meanwhile. */
   endCheckout(session: SessionForProvider): Promise<EndCheckoutResult>;
@@ -100,6 +120,8 @@ export interface PaymentProvider {
   lookup(session: SessionForProvider): Promise<PaymentOutcome | { kind: "unavailable"; code: string; message: string }>;
   /** Refunds `amount` of a settled payment: one line that was paid twice. */
   refundLine(payment: SettledPayment, line: { orderId: string; amount: number }): Promise<RefundResult>;
+  /** The provider's payment id in a success return for this checkout, to keep before confirming (Toss's paymentKey). */
+  paymentIdOfReturn(session: SessionForProvider, params: URLSearchParams): string | null;
   /** The shopper came back to the success URL with these query parameters. */
   settleReturn(session: SessionForProvider, params: URLSearchParams): Promise<PaymentOutcome>;
   /** Verifies a webhook (signature, or a re-fetch from the provider) and says what it is about. */

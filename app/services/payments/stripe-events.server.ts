@@ -12,7 +12,7 @@ import {
 // Stripe's webhooks: the signature over the raw body, then what each event
 // type the shop acts on says about a checkout.
 
-type Subject = NonNullable<Extract<WebhookResult, { ok: true }>["subject"]>;
+type Subject = NonNullable<Extract<WebhookResult, { kind: "event" }>["subject"]>;
 
 function aboutSession(session: Stripe.Checkout.Session, outcome: PaymentOutcome): Subject {
   return { reference: session.id, paymentId: paymentIntentId(session.payment_intent), sessionId: sessionIdOf(session), outcome };
@@ -64,14 +64,14 @@ export function subjectOfEvent(event: Stripe.Event): Subject | null {
 export async function parseStripeEvent(rawBody: string, headers: Headers): Promise<WebhookResult> {
   const signature = headers.get("stripe-signature");
   const { STRIPE_WEBHOOK_SECRET } = env();
-  if (!signature) return { ok: false, status: 400, message: "Missing Stripe-Signature header." };
-  if (!STRIPE_WEBHOOK_SECRET) return { ok: false, status: 400, message: "Webhook secret is not configured." };
+  if (!signature) return { kind: "invalid", message: "Missing Stripe-Signature header." };
+  if (!STRIPE_WEBHOOK_SECRET) return { kind: "invalid", message: "Webhook secret is not configured." };
   let event: Stripe.Event;
   try {
     event = stripe().webhooks.constructEvent(rawBody, signature, STRIPE_WEBHOOK_SECRET);
   } catch (error) {
     const reason = error instanceof Error ? error.message : "invalid signature";
-    return { ok: false, status: 400, message: `Webhook signature verification failed: ${reason}` };
+    return { kind: "invalid", message: `Webhook signature verification failed: ${reason}` };
   }
   if (event.api_version && event.api_version !== STRIPE_API_VERSION) {
     // The endpoint's API version decides the shape of what arrives; the shop
@@ -81,5 +81,8 @@ export async function parseStripeEvent(rawBody: string, headers: Headers): Promi
       JSON.stringify({ event: "stripe_event_api_version", eventId: event.id, received: event.api_version, expected: STRIPE_API_VERSION }),
     );
   }
-  return { ok: true, eventId: event.id, eventType: event.type, payload: event, subject: subjectOfEvent(event) };
+  const subject = subjectOfEvent(event);
+  // Events the shop does not act on are answered and not stored.
+  if (!subject) return { kind: "ignored", reason: `${event.type} is not an event the shop acts on` };
+  return { kind: "event", eventId: event.id, eventType: event.type, payload: event, subject };
 }

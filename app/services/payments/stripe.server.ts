@@ -55,6 +55,11 @@ async function retrieveOwn(session: SessionForProvider, reference: string): Prom
 export const stripeProvider: PaymentProvider = {
   name: "STRIPE",
   minimumCheckoutLifetimeMs: MINIMUM_LIFETIME_MS,
+  confirmsOnReturn: false,
+  opensInBrowser: false,
+  canOpenFromServer: () => true,
+  // The session id comes back in the URL, but it is retrieved, never trusted.
+  paymentIdOfReturn: () => null,
 
   async createCheckout(request: CheckoutRequest): Promise<CreateCheckoutResult> {
     const { APP_URL } = env();

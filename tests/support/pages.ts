@@ -1,0 +1,21 @@
+import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
+import { respond, type Visitor } from "./requests";
+
+/**
+ * The checkout's page as the browser shows it: a return from the provider
+ * (its query) is answered with a redirect to the plain page, which may
+ * redirect once more (to clear the cart cookie); both are followed, cookies
+ * kept. Returns every answer, the last one being the page.
+ */
+export async function visitSuccessPage(visitor: Visitor, sessionId: string, pathWithQuery = `/checkout/${sessionId}/success`) {
+  const answers: Response[] = [];
+  let path = pathWithQuery;
+  for (let hop = 0; hop < 3; hop++) {
+    const response = visitor.absorb(await respond(() => successLoader({ request: visitor.get(path), params: { sessionId }, context: {} })));
+    answers.push(response);
+    if (response.status !== 303) break;
+    path = response.headers.get("Location")!;
+  }
+  const page = answers[answers.length - 1];
+  return { answers, page, data: page.status === 200 ? await page.json() : null };
+}
