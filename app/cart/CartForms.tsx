@@ -26,7 +26,13 @@ export function AddToCartForm({ item }: { item: CartItem }) {
       <input type="hidden" name="intent" value="add" />
       <input type="hidden" name="productId" value={item.id} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      {hydrated ? <input type="hidden" name="enhanced" value="1" /> : null}
+      {hydrated ? (
+        <>
+          <input type="hidden" name="enhanced" value="1" />
+          {/* Shown in the cart while the add is on its way; the server prices nothing from it. */}
+          <input type="hidden" name="item" value={JSON.stringify(item)} />
+        </>
+      ) : null}
       <button type="submit" className="button" disabled={hydrated && inCart} aria-label={`Add ${item.title} to cart`}>
         {hydrated && inCart ? "In your cart" : "Add to cart"}
       </button>

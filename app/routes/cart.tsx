@@ -68,12 +68,9 @@ async function act({ request }: ActionFunctionArgs) {
   const change = intent === "add" ? await addToCart(ids, productId) : removeFromCart(ids, productId);
   const back = safeRedirectTarget(returnTo ?? "/cart");
 
-  if (enhanced) {
-    const init = change.ok
-      ? { headers: { "Set-Cookie": await cartCookieHeader(change.ids) } }
-      : { status: change.status };
-    return json({ ok: change.ok, message: change.message }, init);
-  }
+  // With JavaScript the page wrote the cookie before sending the change, so
+  // an answer that comes back late never overwrites a later change.
+  if (enhanced) return json({ ok: change.ok, message: change.message }, change.ok ? {} : { status: change.status });
   const headers = new Headers({ "Set-Cookie": await flashNotice(request, change.message) });
   if (change.ok) headers.append("Set-Cookie", await cartCookieHeader(change.ids));
   return redirect(back, { status: 303, headers });

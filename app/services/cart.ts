@@ -98,6 +98,12 @@ export function parseStoredCart(raw: string | null | undefined): ParsedCart<Cart
   });
 }
 
+/** The item an add-to-cart form carries for showing it at once (never for pricing), or null. */
+export function parseCartItemField(raw: FormDataEntryValue | null): CartItem | null {
+  const parsed = StoredCartItem.safeParse(typeof raw === "string" ? parseJson(raw) : null);
+  return parsed.success ? parsed.data : null;
+}
+
 /** Product ids from the cookie mirror, in order, unique, at most MAX_CART_ITEMS. */
 export function parseCartIds(value: unknown): ParsedCart<{ id: string }> {
   return keepValidUnique(value, (entry) => {
