@@ -5,8 +5,9 @@ import { useCart } from "~/cart/useCart";
 import type { CartItem } from "~/services/cart";
 
 // Forms that post to the cart route's action. Without JavaScript they are
-// plain posts answered with a redirect back; with it, a fetcher posts in the
-// background while the cart changes at once.
+// plain posts answered with a redirect back; with it, the page writes the
+// change to the cart cookie at once and a fetcher tells the server in the
+// background.
 
 function useReturnTo(): string {
   const location = useLocation();
@@ -26,13 +27,7 @@ export function AddToCartForm({ item }: { item: CartItem }) {
       <input type="hidden" name="intent" value="add" />
       <input type="hidden" name="productId" value={item.id} />
       <input type="hidden" name="returnTo" value={returnTo} />
-      {hydrated ? (
-        <>
-          <input type="hidden" name="enhanced" value="1" />
-          {/* Shown in the cart while the add is on its way; the server prices nothing from it. */}
-          <input type="hidden" name="item" value={JSON.stringify(item)} />
-        </>
-      ) : null}
+      {hydrated ? <input type="hidden" name="enhanced" value="1" /> : null}
       <button type="submit" className="button" disabled={hydrated && inCart} aria-label={`Add ${item.title} to cart`}>
         {hydrated && inCart ? "In your cart" : "Add to cart"}
       </button>

@@ -1,77 +1,80 @@
-import { useFetchers, useRevalidator } from "@remix-run/react";
-import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from "react";
+import { useRevalidator } from "@remix-run/react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import {
+  CART_COOKIE_MAX_AGE,
   CART_COOKIE_NAME,
   CART_STORAGE_KEY,
   cartTotals,
+  decodeCartCookieValue,
   encodeCartCookieValue,
   MAX_CART_ITEMS,
-  parseCartItemField,
   type CartItem,
 } from "~/services/cart";
 import type { CurrencyCode } from "~/services/money";
 
-// The shopper's cart in the browser. What the server last rendered (from the
-// cart cookie) is the cart; a change on its way to the server shows at once
-// on top of it, from the pending form itself. With JavaScript the page writes
-// the cookie before each change is sent, so every request, and the server's
-// next answer, already carries every change made so far, whatever order the
-// answers come back in. localStorage mirrors the cart for other tabs, which
-// then ask the server again; so does a page shown from the back-forward
-// cache, so an old copy never wins over the server's view.
+// The shopper's cart in the browser is the cart cookie. A change is written
+// to the cookie (and mirrored to localStorage for other tabs) the moment it is
+// made, before its form is sent, and the page shows the cookie's list at once.
+// Each request therefore carries every change made so far, and the page never
+// rebuilds the list from a server answer that may be older than the last
+// change, or missing because a request failed. When the server answers, its
+// own Set-Cookie (a bought or unknown product dropped) is already in the
+// cookie, which is read again. Another tab's change, or a page shown from the
+// back-forward cache, asks the server again, so an old copy never wins.
 
 export interface CartApi {
   items: CartItem[];
   count: number;
   totals: Partial<Record<CurrencyCode, number>>;
-  /** Writes the cart with `item` added to the cookie, before its form is sent. */
+  /** Writes the cart with `item` added, before its form is sent. */
   add(item: CartItem): void;
   remove(productId: string): void;
 }
 
 const CartContext = createContext<CartApi | null>(null);
 
-const CHANGE_INTENTS = new Set(["add", "remove"]);
-
-function writeCookie(items: readonly CartItem[]) {
-  const value = encodeURIComponent(encodeCartCookieValue(items.map((item) => item.id)));
-  document.cookie = `${CART_COOKIE_NAME}=${value}; Path=/; Max-Age=${60 * 60 * 24 * 30}; SameSite=Lax`;
+function readCookieIds(): string[] | null {
+  const prefix = `${CART_COOKIE_NAME}=`;
+  const entry = document.cookie.split("; ").find((part) => part.startsWith(prefix));
+  if (entry === undefined) return [];
+  return decodeCartCookieValue(entry.slice(prefix.length));
 }
 
-/** The server's cart with the changes still on their way applied, in the order they were made. */
-function withPendingChanges(serverItems: CartItem[], pending: FormData[]): CartItem[] {
-  let items = serverItems;
-  for (const form of pending) {
-    const productId = String(form.get("productId") ?? "");
-    if (form.get("intent") === "remove") {
-      items = items.filter((item) => item.id !== productId);
-    } else if (!items.some((item) => item.id === productId) && items.length < MAX_CART_ITEMS) {
-      const item = parseCartItemField(form.get("item"));
-      if (item && item.id === productId) items = [...items, item];
-    }
+function mirror(items: readonly CartItem[]) {
+  try {
+    window.localStorage.setItem(CART_STORAGE_KEY, JSON.stringify(items));
+  } catch {
+    // Storage full or disabled: the cookie still carries the cart.
   }
-  return items;
 }
 
 export function CartProvider({ serverItems, children }: { serverItems: CartItem[]; children: ReactNode }) {
   const revalidator = useRevalidator();
-  const pending = useFetchers().flatMap((fetcher) =>
-    fetcher.formData && CHANGE_INTENTS.has(String(fetcher.formData.get("intent"))) ? [fetcher.formData] : [],
+  // What each product in the cart looks like: from the server's pages, and
+  // from the add forms for products added since.
+  const known = useRef(new Map<string, CartItem>());
+  for (const item of serverItems) known.current.set(item.id, item);
+  const serverKey = JSON.stringify(serverItems.map((item) => item.id));
+
+  // The first render matches the server's HTML; the cookie is read after it.
+  const [ids, setIds] = useState<string[]>(() => serverItems.map((item) => item.id));
+  const shown = useRef(ids);
+  shown.current = ids;
+  const items = useMemo(
+    () => ids.flatMap((id) => known.current.get(id) ?? []),
+    // `known` only grows with serverItems (serverKey) and with adds (which change ids).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [ids, serverKey],
   );
-  const items = withPendingChanges(serverItems, pending);
-  const itemsKey = JSON.stringify(items.map((item) => item.id));
+
+  const describe = useCallback((list: readonly string[]) => list.flatMap((id) => known.current.get(id) ?? []), []);
 
   useEffect(() => {
-    try {
-      window.localStorage.setItem(CART_STORAGE_KEY, JSON.stringify(items));
-    } catch {
-      // Storage full or disabled: the cookie still carries the cart.
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [itemsKey]);
+    const next: string[] = readCookieIds() ?? JSON.parse(serverKey);
+    setIds(next);
+    mirror(describe(next));
+  }, [serverKey, describe]);
 
-  // Another tab changed the cart, or this page came back from the
-  // back-forward cache: ask the server, whose cookie is the cart.
   useEffect(() => {
     const refresh = () => {
       if (revalidator.state === "idle") revalidator.revalidate();
@@ -90,14 +93,25 @@ export function CartProvider({ serverItems, children }: { serverItems: CartItem[
     };
   }, [revalidator]);
 
+  // Each change starts from the cookie, which already holds every earlier change.
+  const change = useCallback(
+    (edit: (current: string[]) => string[]) => {
+      const next = edit(readCookieIds() ?? shown.current);
+      document.cookie = `${CART_COOKIE_NAME}=${encodeURIComponent(encodeCartCookieValue(next))}; Path=/; Max-Age=${CART_COOKIE_MAX_AGE}; SameSite=Lax`;
+      mirror(describe(next));
+      setIds(next);
+    },
+    [describe],
+  );
+
   const add = useCallback(
     (item: CartItem) => {
-      if (items.some((existing) => existing.id === item.id) || items.length >= MAX_CART_ITEMS) return;
-      writeCookie([...items, item]);
+      known.current.set(item.id, item);
+      change((current) => (current.includes(item.id) || current.length >= MAX_CART_ITEMS ? current : [...current, item.id]));
     },
-    [items],
+    [change],
   );
-  const remove = useCallback((productId: string) => writeCookie(items.filter((item) => item.id !== productId)), [items]);
+  const remove = useCallback((productId: string) => change((current) => current.filter((id) => id !== productId)), [change]);
 
   const api = useMemo<CartApi>(() => ({ items, count: items.length, totals: cartTotals(items), add, remove }), [items, add, remove]);
   return <CartContext.Provider value={api}>{children}</CartContext.Provider>;

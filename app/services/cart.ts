@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { CURRENCIES, type CurrencyCode } from "~/services/money";
 
-// The cart lives in the browser (localStorage, key CART_STORAGE_KEY) and is
-// mirrored for the server in a cookie holding product ids only. Everything read
-// from either place is untrusted: parsing never throws, it drops what is wrong.
+// The cart is a cookie holding product ids only, written by the page as the
+// shopper changes it and by the server without JavaScript; localStorage
+// mirrors it (key CART_STORAGE_KEY) so other tabs notice a change. Everything
+// read from the cookie is untrusted: parsing never throws, it drops what is wrong.
 
 export const CART_STORAGE_KEY = "ai_marketplace_cart";
 export const CART_COOKIE_NAME = "ai_marketplace_cart";
 export const MAX_CART_ITEMS = 50;
+/** Seconds the cart cookie is kept (30 days), whoever writes it. */
+export const CART_COOKIE_MAX_AGE = 60 * 60 * 24 * 30;
 
 export interface CartItem {
   id: string;
@@ -39,15 +42,6 @@ export function toCartItem(product: {
 
 const ProductId = z.string().uuid();
 
-const StoredCartItem = z.object({
-  id: ProductId,
-  title: z.string().min(1).max(300),
-  price: z.number().int().nonnegative().safe(),
-  currency: z.enum(CURRENCIES),
-  verification_level: z.enum(["UNVERIFIED", "VERIFIED", "CERTIFIED"]),
-  seller: z.object({ id: z.string().min(1).max(100), name: z.string().max(200) }),
-});
-
 export interface ParsedCart<T> {
   items: T[];
   /** Entries that were dropped because they were malformed. */
@@ -77,31 +71,6 @@ function keepValidUnique<T extends { id: string }>(entries: unknown, parse: (ent
     items.push(item);
   }
   return { items, discarded, truncated };
-}
-
-function parseJson(raw: string | null | undefined): unknown {
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The cart as stored in localStorage; broken content gives an empty cart. */
-export function parseStoredCart(raw: string | null | undefined): ParsedCart<CartItem> {
-  const value = parseJson(raw);
-  if (value === undefined) return { items: [], discarded: 1, truncated: false };
-  return keepValidUnique(value, (entry) => {
-    const parsed = StoredCartItem.safeParse(entry);
-    return parsed.success ? parsed.data : undefined;
-  });
-}
-
-/** The item an add-to-cart form carries for showing it at once (never for pricing), or null. */
-export function parseCartItemField(raw: FormDataEntryValue | null): CartItem | null {
-  const parsed = StoredCartItem.safeParse(typeof raw === "string" ? parseJson(raw) : null);
-  return parsed.success ? parsed.data : null;
 }
 
 /** Product ids from the cookie mirror, in order, unique, at most MAX_CART_ITEMS. */
@@ -135,4 +104,13 @@ export function serializeCheckoutItems(items: readonly Pick<CartItem, "id" | "pr
  */
 export function encodeCartCookieValue(ids: readonly string[]): string {
   return btoa(JSON.stringify(ids));
+}
+
+/** Product ids from the cookie's raw (URL-encoded) value, or null when it cannot be read. */
+export function decodeCartCookieValue(raw: string): string[] | null {
+  try {
+    return parseCartIds(JSON.parse(atob(decodeURIComponent(raw)))).items.map((item) => item.id);
+  } catch {
+    return null;
+  }
 }

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   cartTotals,
+  decodeCartCookieValue,
   encodeCartCookieValue,
   groupByCurrency,
   MAX_CART_ITEMS,
   parseCartIds,
-  parseStoredCart,
   serializeCheckoutItems,
   type CartItem,
 } from "~/services/cart";
@@ -23,65 +23,6 @@ function item(overrides: Partial<CartItem> = {}): CartItem {
   };
 }
 
-describe("parsing the stored cart", () => {
-  it("reads a well-formed cart", () => {
-    const items = [item(), item({ currency: "KRW", price: 15000 })];
-    expect(parseStoredCart(JSON.stringify(items))).toEqual({ items, discarded: 0, truncated: false });
-  });
-
-  it("gives an empty cart for nothing stored", () => {
-    expect(parseStoredCart(null)).toEqual({ items: [], discarded: 0, truncated: false });
-    expect(parseStoredCart("")).toEqual({ items: [], discarded: 0, truncated: false });
-  });
-
-  it("discards broken JSON without throwing", () => {
-    for (const raw of ["{", "[{]", "undefined", "NaN", "\u0000"]) {
-      expect(parseStoredCart(raw)).toEqual({ items: [], discarded: 1, truncated: false });
-    }
-  });
-
-  it("discards a stored value that is not a list", () => {
-    expect(parseStoredCart(JSON.stringify({ items: [item()] })).items).toEqual([]);
-    expect(parseStoredCart("42").items).toEqual([]);
-    expect(parseStoredCart('"cart"').items).toEqual([]);
-  });
-
-  it("drops entries of the wrong types and keeps the good ones", () => {
-    const good = item();
-    const raw = JSON.stringify([
-      good,
-      { ...item(), price: "12.50" },
-      { ...item(), price: 12.5 },
-      { ...item(), price: -100 },
-      { ...item(), id: "1; DROP TABLE products" },
-      { ...item(), seller: null },
-      null,
-      "abc",
-      7,
-    ]);
-    expect(parseStoredCart(raw)).toEqual({ items: [good], discarded: 8, truncated: false });
-  });
-
-  it("drops entries with an unknown currency", () => {
-    const raw = JSON.stringify([{ ...item(), currency: "EUR" }, { ...item(), currency: "usd" }]);
-    expect(parseStoredCart(raw)).toMatchObject({ items: [], discarded: 2 });
-  });
-
-  it("counts a duplicated product once", () => {
-    const one = item();
-    const parsed = parseStoredCart(JSON.stringify([one, { ...one }, one]));
-    expect(parsed.items).toEqual([one]);
-  });
-
-  it(`keeps at most ${MAX_CART_ITEMS} of 10,000 entries and says it cut the rest`, () => {
-    const many = Array.from({ length: 10_000 }, () => item());
-    const parsed = parseStoredCart(JSON.stringify(many));
-    expect(parsed.items).toHaveLength(MAX_CART_ITEMS);
-    expect(parsed.items).toEqual(many.slice(0, MAX_CART_ITEMS));
-    expect(parsed.truncated).toBe(true);
-  });
-});
-
 describe("parsing the cookie's product ids", () => {
   it("keeps valid unique ids in order", () => {
     const [a, b] = [randomUUID(), randomUUID()];
@@ -92,9 +33,26 @@ describe("parsing the cookie's product ids", () => {
     for (const value of [null, undefined, "abc", { ids: [] }, 5]) expect(parseCartIds(value).items).toEqual([]);
   });
 
+  it(`keeps at most ${MAX_CART_ITEMS} of 10,000 ids and says it cut the rest`, () => {
+    const parsed = parseCartIds(Array.from({ length: 10_000 }, () => randomUUID()));
+    expect(parsed.items).toHaveLength(MAX_CART_ITEMS);
+    expect(parsed.truncated).toBe(true);
+  });
+
   it("encodes ids the way Remix's unsigned cookies are decoded", () => {
     const ids = [randomUUID(), randomUUID()];
     expect(JSON.parse(atob(encodeCartCookieValue(ids)))).toEqual(ids);
+  });
+
+  it("reads back what the page writes, URL-encoded as in document.cookie", () => {
+    const ids = [randomUUID(), randomUUID()];
+    expect(decodeCartCookieValue(encodeURIComponent(encodeCartCookieValue(ids)))).toEqual(ids);
+  });
+
+  it("reads a garbled cookie as unreadable instead of throwing, and drops what is not a product id", () => {
+    for (const raw of ["%%%not-base64{", "%E0%A4%A", btoa("{broken"), ""]) expect(decodeCartCookieValue(raw)).toBeNull();
+    const id = randomUUID();
+    expect(decodeCartCookieValue(encodeURIComponent(btoa(JSON.stringify([id, "x", 7, id]))))).toEqual([id]);
   });
 });
 
