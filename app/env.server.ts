@@ -42,6 +42,11 @@ const EnvSchema = z
     TOSS_CLIENT_KEY: optionalString,
     TOSS_SECRET_KEY: optionalString,
     TOSS_API_BASE: optionalUrl,
+    // Production reaches the providers only at their own https hosts unless this says otherwise.
+    ALLOW_CUSTOM_PROVIDER_BASE: z
+      .enum(["true", "false", ""])
+      .optional()
+      .transform((value) => value === "true"),
     // Where the browser loads TossPayments' SDK script (loadTossPayments' `src`).
     // Unset: Toss's CDN, or outside production with TOSS_API_BASE set, the
     // sandbox's stand-in at `${TOSS_API_BASE}/v1/sdk/payment`.
@@ -55,6 +60,10 @@ const EnvSchema = z
       .optional()
       .transform((value) => value !== "false" && value !== "0"),
     SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+    // How many proxies in front of the app append to X-Forwarded-For; the
+    // client's address is the entry the outermost of them appended. 0: none
+    // is trusted, and no client address is known.
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     CHECKOUT_POSTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     CHECKOUT_POSTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
     PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
@@ -110,19 +119,46 @@ const EnvSchema = z
     }
     for (const name of ["STRIPE_API_BASE", "TOSS_API_BASE"] as const) {
       const value = env[name];
-      if (value && isLocalAddress(value)) {
+      if (!value) continue;
+      if (isLocalAddress(value)) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: [name],
           message: "points at a local address (the payment sandbox?); production talks to the real provider, so leave it unset",
         });
+      } else if (!env.ALLOW_CUSTOM_PROVIDER_BASE && !isProviderHost(value, PROVIDER_HOSTS[name])) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [name],
+          message: `must be https://${PROVIDER_HOSTS[name]} in production (or leave it unset); set ALLOW_CUSTOM_PROVIDER_BASE=true to use another https host on purpose`,
+        });
+      } else if (!value.startsWith("https://")) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: "must be an https:// URL in production" });
       }
     }
   });
 
-function isLocalAddress(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host.startsWith("127.") || host === "0.0.0.0";
+/** Where production reaches each provider's API. */
+const PROVIDER_HOSTS = { STRIPE_API_BASE: "api.stripe.com", TOSS_API_BASE: "api.tosspayments.com" } as const;
+
+function isProviderHost(url: string, host: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === "https:" && parsed.hostname === host;
+}
+
+/** localhost, a loopback or unspecified address, in IPv4, IPv6 or IPv4-mapped IPv6 form. */
+export function isLocalAddress(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1] ?? /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.exec(host)?.[0];
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    host === "::1" ||
+    host === "::" ||
+    host.startsWith("127.") ||
+    host === "0.0.0.0" ||
+    (mapped !== undefined && (mapped.startsWith("127.") || mapped.startsWith("0.") || mapped.startsWith("::ffff:7f")))
+  );
 }
 
 export type Env = z.infer<typeof EnvSchema> & { APP_URL: string; TOSS_SDK_URL: string };
@@ -192,5 +228,3 @@ const SANDBOX_KEYS = {
   TOSS_SECRET_KEY: "test_sk_sandbox",
   TOSS_CLIENT_KEY: "test_ck_sandbox",
 } as const;
-
-export const DEV_SESSION_SECRET = "development-only-session-secret-not-for-production";

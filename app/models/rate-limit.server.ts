@@ -27,13 +27,6 @@ export function recordHitsStatement(keys: readonly string[], windowMs: number) {
     RETURNING "key", "hits", "window_started_at"`;
 }
 
-/** The current window of `key`, or none when it is unused or over. */
-export async function currentWindow(key: string, windowMs: number): Promise<WindowCount | null> {
-  const row = await db().rateLimit.findUnique({ where: { key } });
-  if (!row || row.windowStartedAt.getTime() <= Date.now() - windowMs) return null;
-  return { hits: row.hits, windowStartedAt: row.windowStartedAt };
-}
-
 export async function clearHits(key: string): Promise<void> {
   await db().rateLimit.deleteMany({ where: { key } });
 }

@@ -6,7 +6,7 @@ import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession 
 import { readProtectedForm } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
 import { passRetryAfter } from "~/services/route-headers";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · AI Marketplace" }];
 
@@ -16,7 +16,7 @@ async function load({ request }: LoaderFunctionArgs) {
   return redirectIfLoggedIn(request);
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 async function act({ request }: ActionFunctionArgs) {
   const form = await readProtectedForm(request);
@@ -29,7 +29,7 @@ async function act({ request }: ActionFunctionArgs) {
   return json({ errors: { form: result.message } as Record<string, string>, email: parsed.data.email }, { status: result.status, headers });
 }
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
 
 export default function LoginPage() {
   const result = useActionData<typeof action>();

@@ -1,15 +1,17 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { endSession } from "~/services/auth.server";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { endEverySession, endSession, getUser } from "~/services/auth.server";
 import { readProtectedForm } from "~/services/csrf.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
+// Log out: this browser's session is deleted. "Log out everywhere"
+// (`scope=everywhere`) deletes every session of the account.
 async function act({ request }: ActionFunctionArgs) {
-  await readProtectedForm(request);
+  const form = await readProtectedForm(request);
+  const user = await getUser(request);
+  if (user && form.get("scope") === "everywhere") return endEverySession(request, user);
   return endSession(request);
 }
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
 
-export async function loader() {
-  return redirect("/");
-}
+export const loader = (args: LoaderFunctionArgs) => guard(args, async () => redirect("/"));

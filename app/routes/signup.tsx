@@ -5,7 +5,7 @@ import { FieldError } from "~/components/FieldError";
 import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/auth.server";
 import { readProtectedForm } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · AI Marketplace" }];
 
@@ -13,7 +13,7 @@ async function load({ request }: LoaderFunctionArgs) {
   return redirectIfLoggedIn(request);
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 async function act({ request }: ActionFunctionArgs) {
   const form = await readProtectedForm(request);
@@ -21,12 +21,16 @@ async function act({ request }: ActionFunctionArgs) {
   const parsed = SignUpForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ errors: fieldErrors(parsed.error), values }, { status: 400 });
 
-  const result = await signUp(parsed.data);
+  const result = await signUp(request, parsed.data);
+  if (!result.ok && result.field === "form") {
+    const headers = { "Retry-After": String(result.retryAfterSeconds) };
+    return json({ errors: { form: result.message } as Record<string, string>, values }, { status: 429, headers });
+  }
   if (!result.ok) return json({ errors: { [result.field]: result.message } as Record<string, string>, values }, { status: 409 });
   return startSession(request, result.user.id, safeRedirectTarget(parsed.data.redirectTo));
 }
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
 
 export default function SignUpPage() {
   const result = useActionData<typeof action>();

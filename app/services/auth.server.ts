@@ -1,16 +1,16 @@
 import { redirect } from "@remix-run/node";
 import bcrypt from "bcryptjs";
-import { getClientIPAddress } from "remix-utils/get-client-ip-address";
-import { safeRedirect } from "remix-utils/safe-redirect";
 import { z } from "zod";
-import { createUser, EmailTakenError, findUserById, findUserWithPasswordByEmail, type PublicUser } from "~/models/user.server";
-import { forget, hit, isLimited, type RateLimitRule } from "~/services/rate-limit.server";
-import { getSession, sessionStorage } from "~/services/session.server";
+import { env } from "~/env.server";
+import { createUser, EmailTakenError, findUserWithPasswordByEmail, type PublicUser } from "~/models/user.server";
+import { clientAddress } from "~/services/client-address.server";
+import { freshCsrfToken } from "~/services/csrf.server";
+import { forget, hit } from "~/services/rate-limit.server";
+import { endEveryLoginSession, endLoginSession, loginSessionOf, startLoginSession } from "~/services/session.server";
 
 export type { PublicUser };
 
 const BCRYPT_COST = 10;
-export const LOGIN_FAILURES: RateLimitRule = { limit: 10, windowMs: 60_000 };
 
 const email = z
   .string({ required_error: "Enter your email address." })
@@ -19,12 +19,16 @@ const email = z
   .max(254, "That email address is too long.")
   .email("Enter a valid email address, like name@example.com.");
 
+/** bcrypt reads no more of a password than this: two passwords sharing their first 72 bytes would match. */
+export const PASSWORD_MAX_BYTES = 72;
+const withinBcrypt = (password: string) => new TextEncoder().encode(password).length <= PASSWORD_MAX_BYTES;
+
 export const SignUpForm = z.object({
   email,
   password: z
     .string({ required_error: "Choose a password." })
     .min(8, "Use a password of at least 8 characters.")
-    .max(200, "Use a password of at most 200 characters."),
+    .refine(withinBcrypt, `Use a password of at most ${PASSWORD_MAX_BYTES} bytes (72 letters of English, about 24 of Korean).`),
   displayName: z
     .string({ required_error: "Enter the name other people will see." })
     .trim()
@@ -35,19 +39,34 @@ export const SignUpForm = z.object({
 
 export const LogInForm = z.object({
   email,
-  password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password."),
+  password: z
+    .string({ required_error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .refine(withinBcrypt, `Passwords here are at most ${PASSWORD_MAX_BYTES} bytes long: check the one you typed.`),
   redirectTo: z.string().optional(),
 });
 
+/**
+ * Where a form may send the shopper afterwards: a path of this shop only.
+ * Read against APP_URL; control characters and backslashes (which browsers
+ * read as slashes) are refused, and anything else falls back to "/".
+ */
 export function safeRedirectTarget(to: FormDataEntryValue | string | null | undefined): string {
-  return safeRedirect(typeof to === "string" ? to : undefined, "/");
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return "/";
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return "/";
+  const app = new URL(env().APP_URL);
+  let target: URL;
+  try {
+    target = new URL(to, app);
+  } catch {
+    return "/";
+  }
+  if (target.origin !== app.origin) return "/";
+  return `${target.pathname}${target.search}${target.hash}`;
 }
 
 export async function getUser(request: Request): Promise<PublicUser | null> {
-  const session = await getSession(request);
-  const userId = session.get("userId");
-  if (!userId) return null;
-  return findUserById(userId);
+  return (await loginSessionOf(request))?.user ?? null;
 }
 
 /** The logged-in user, or a redirect to the login page that comes back to `returnTo`. */
@@ -59,23 +78,55 @@ export async function requireUser(request: Request, returnTo?: string): Promise<
   throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`, 303);
 }
 
+/**
+ * A new login session (a new id, a new CSRF token) replacing any the browser
+ * held, then on to `redirectTo`.
+ */
 export async function startSession(request: Request, userId: string, redirectTo: string): Promise<Response> {
-  const session = await getSession(request);
-  session.set("userId", userId);
-  return redirect(safeRedirectTarget(redirectTo), {
-    status: 303,
-    headers: { "Set-Cookie": await sessionStorage().commitSession(session) },
-  });
+  const headers = new Headers();
+  if (await loginSessionOf(request)) headers.append("Set-Cookie", await endLoginSession(request));
+  const [csrfToken, csrfCookie] = await freshCsrfToken();
+  headers.append("Set-Cookie", await startLoginSession(userId, csrfToken));
+  if (csrfCookie) headers.append("Set-Cookie", csrfCookie);
+  return redirect(safeRedirectTarget(redirectTo), { status: 303, headers });
 }
 
+/** Deletes the login session; the visitor's forms get a new CSRF token too. */
 export async function endSession(request: Request): Promise<Response> {
-  const session = await getSession(request);
-  return redirect("/", { status: 303, headers: { "Set-Cookie": await sessionStorage().destroySession(session) } });
+  const headers = new Headers({ "Set-Cookie": await endLoginSession(request) });
+  const [, csrfCookie] = await freshCsrfToken();
+  if (csrfCookie) headers.append("Set-Cookie", csrfCookie);
+  return redirect("/", { status: 303, headers });
 }
 
-export type SignUpResult = { ok: true; user: PublicUser } | { ok: false; field: "email"; message: string };
+/** "Log out everywhere": every session of the user, on every device, ends. */
+export async function endEverySession(request: Request, user: PublicUser): Promise<Response> {
+  await endEveryLoginSession(user.id);
+  return endSession(request);
+}
 
-export async function signUp(input: z.infer<typeof SignUpForm>): Promise<SignUpResult> {
+export type SignUpResult =
+  | { ok: true; user: PublicUser }
+  | { ok: false; field: "email"; message: string }
+  | { ok: false; field: "form"; message: string; retryAfterSeconds: number };
+
+/** Sign-ups per client address (or, with no address known, for the whole shop) per window. */
+export const SIGNUPS = { perAddress: 5, withoutAddress: 200, windowMs: 10 * 60_000 };
+
+export async function signUp(request: Request, input: z.infer<typeof SignUpForm>): Promise<SignUpResult> {
+  const address = clientAddress(request);
+  const limit = await hit(
+    address ? { [`signup:address:${address}`]: SIGNUPS.perAddress } : { "signup:unknown-address": SIGNUPS.withoutAddress },
+    SIGNUPS.windowMs,
+  );
+  if (limit.limited) {
+    return {
+      ok: false,
+      field: "form",
+      retryAfterSeconds: limit.retryAfterSeconds,
+      message: `Too many accounts were created from here just now. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`,
+    };
+  }
   const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
   try {
     const user = await createUser({ email: input.email, displayName: input.displayName, passwordHash });
@@ -97,36 +148,40 @@ const WRONG_CREDENTIALS = "That email and password do not match an account. Chec
 // Compared against when the email is unknown, so both cases take as long.
 const DUMMY_HASH = bcrypt.hashSync("not-a-real-password", BCRYPT_COST);
 
-function loginKeys(request: Request, emailAddress: string): string[] {
-  // Without a proxy header there is no client address to count; the per-email
-  // limit still holds, and one shared "unknown" bucket would let anyone lock
-  // everybody out.
-  const ip = getClientIPAddress(request);
-  return [`login:email:${emailAddress}`, ...(ip ? [`login:ip:${ip}`] : [])];
-}
+/**
+ * Login attempts per minute: strict for one email from one address, looser
+ * for one email from anywhere, so that someone elsewhere cannot lock the
+ * owner out with a few wrong passwords. With no client address known
+ * (TRUST_PROXY_HOPS=0), only the per-email limit applies.
+ */
+export const LOGIN_ATTEMPTS = { perEmailAndAddress: 10, perEmail: 50, windowMs: 60_000 };
 
 function tooMany(retryAfterSeconds: number): LogInResult {
   return {
     ok: false,
     status: 429,
     retryAfterSeconds,
-    message: `Too many failed login attempts. Try again in ${retryAfterSeconds} seconds.`,
+    message: `Too many login attempts. Try again in ${retryAfterSeconds} seconds.`,
   };
 }
 
 export async function logIn(request: Request, input: z.infer<typeof LogInForm>): Promise<LogInResult> {
-  const keys = loginKeys(request, input.email);
-  const before = await isLimited(keys, LOGIN_FAILURES);
-  if (before.limited) return tooMany(before.retryAfterSeconds);
-
+  const address = clientAddress(request);
+  const pair = address ? `login:email-address:${input.email}|${address}` : null;
+  const limits: Record<string, number> = { [`login:email:${input.email}`]: LOGIN_ATTEMPTS.perEmail };
+  if (pair) limits[pair] = LOGIN_ATTEMPTS.perEmailAndAddress;
+  // Counted before the password is checked, in one statement shared by every
+  // server: no more checks than the limit can ever run, however many arrive at once.
+  const limit = await hit(limits, LOGIN_ATTEMPTS.windowMs);
+  if (limit.limited) {
+    console.warn(JSON.stringify({ event: "login_limited" }));
+    return tooMany(limit.retryAfterSeconds);
+  }
   const user = await findUserWithPasswordByEmail(input.email);
   const matches = await bcrypt.compare(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !matches) {
-    const after = await hit(Object.fromEntries(keys.map((key) => [key, LOGIN_FAILURES.limit])), LOGIN_FAILURES.windowMs);
-    if (after.limited) return tooMany(after.retryAfterSeconds);
-    return { ok: false, status: 401, message: WRONG_CREDENTIALS };
-  }
-  await forget(keys[0]);
+  console.log(JSON.stringify({ event: "password_checked", matched: Boolean(user && matches) }));
+  if (!user || !matches) return { ok: false, status: 401, message: WRONG_CREDENTIALS };
+  if (pair) await forget(pair);
   const { passwordHash: _hash, ...publicUser } = user;
   return { ok: true, user: publicUser };
 }

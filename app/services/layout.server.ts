@@ -1,26 +1,23 @@
 import { getUser } from "~/services/auth.server";
 import { cartCookieHeader, readCartIds, viewCart } from "~/services/cart.server";
 import { commitCsrfToken } from "~/services/csrf.server";
-import { getSession, sessionStorage } from "~/services/session.server";
+import { takeNotice } from "~/services/session.server";
 
 /** What every page needs: who is logged in, the cart, the form token, a one-time notice. */
 export async function loadLayout(request: Request) {
   const headers = new Headers();
-  const [user, ids, [csrfToken, csrfCookie], session] = await Promise.all([
+  const [user, ids, [csrfToken, csrfCookie], flashed] = await Promise.all([
     getUser(request),
     readCartIds(request),
     commitCsrfToken(request),
-    getSession(request),
+    takeNotice(request),
   ]);
   if (csrfCookie) headers.append("Set-Cookie", csrfCookie);
 
   const cart = await viewCart(ids, user);
   const notices: string[] = [];
-  const flashed = session.get("notice");
-  if (flashed) {
-    notices.push(flashed);
-    headers.append("Set-Cookie", await sessionStorage().commitSession(session));
-  }
+  if (flashed.notice) notices.push(flashed.notice);
+  if (flashed.setCookie) headers.append("Set-Cookie", flashed.setCookie);
   if (cart.dropped > 0) {
     notices.push(
       cart.dropped === 1

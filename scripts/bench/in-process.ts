@@ -10,16 +10,15 @@ async function load() {
   // Route modules import stylesheets; the hook turns them into "" here.
   register("./css-stub.mjs", import.meta.url);
   Object.assign(process.env, APP_ENV, { STRIPE_API_BASE: SANDBOX, TOSS_API_BASE: SANDBOX, APP_ENV: "development" });
-  const [session, csrf, cart, webhook, success, database, stripe] = await Promise.all([
+  const [session, cart, webhook, success, database, stripe] = await Promise.all([
     import("~/services/session.server"),
-    import("~/services/csrf.server"),
     import("~/routes/cart"),
     import("~/routes/webhooks.stripe"),
     import("~/routes/checkout.$sessionId.success"),
     import("~/db.server"),
     import("~/services/payments/stripe-client.server"),
   ]);
-  return { session, csrf, cart, webhook, success, database, stripe };
+  return { session, cart, webhook, success, database, stripe };
 }
 
 /** The app's modules, loaded once with the benchmark's environment. */

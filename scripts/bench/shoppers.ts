@@ -1,10 +1,10 @@
 // Who posts the checkouts: product pools ("lanes"), shoppers created straight
-// in the database, each logged in by cookies the app itself signs, and the
-// carts and webhook events they send.
+// in the database, each logged in through a login session the app's own code
+// makes (its cookie and its CSRF token), and the carts and webhook events they send.
 import { createHmac, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { app } from "./in-process";
-import { APP, LANES, POOL_PER_LANE, WEBHOOK_SECRET } from "./settings";
+import { LANES, POOL_PER_LANE, WEBHOOK_SECRET } from "./settings";
 
 export interface Product {
   id: string;
@@ -72,14 +72,12 @@ export async function createShoppers(pool: pg.Pool, lanes: Lane[], label: string
      RETURNING id`,
     [tag, count],
   );
-  const { session, csrf } = await app();
+  const { session } = await app();
   const shoppers: Shopper[] = [];
   for (const [i, row] of rows.entries()) {
-    const login = await session.sessionStorage().getSession();
-    login.set("userId", row.id);
-    const sessionCookie = (await session.sessionStorage().commitSession(login)).split(";")[0];
-    const [token, csrfCookie] = await csrf.commitCsrfToken(new Request(APP));
-    shoppers.push({ id: row.id, lane: lanes[i % lanes.length], csrf: token, cookie: `${sessionCookie}; ${String(csrfCookie).split(";")[0]}` });
+    const csrf = randomUUID();
+    const sessionCookie = (await session.startLoginSession(row.id, csrf)).split(";")[0];
+    shoppers.push({ id: row.id, lane: lanes[i % lanes.length], csrf, cookie: sessionCookie });
   }
   return shoppers;
 }

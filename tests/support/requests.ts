@@ -16,6 +16,13 @@ export class Visitor {
     return visitor;
   }
 
+  /** Takes the form token a page would now carry (after a login or logout, a new one). */
+  async loadPage(): Promise<void> {
+    const [token, cookie] = await commitCsrfToken(this.get("/"));
+    this.csrfToken = token;
+    this.remember(cookie);
+  }
+
   remember(setCookie: string | null) {
     if (!setCookie) return;
     for (const part of setCookie.split(/,(?=\s*[A-Za-z0-9_]+=)/)) {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { db } from "~/db.server";
 import { writeStoredFile } from "~/services/storage.server";
-import { getSession, sessionStorage } from "~/services/session.server";
+import { startLoginSession } from "~/services/session.server";
 import { Visitor } from "./requests";
 
 // Throw-away shop data for tests that write: each call makes its own users and
@@ -57,12 +57,11 @@ export async function addFiles(products: Array<{ id: string; slug: string }>) {
   return db().productFile.findMany({ where: { productId: { in: products.map((p) => p.id) } } });
 }
 
-/** A visitor already logged in as `user`. */
+/** A visitor already logged in as `user`, holding their login session's CSRF token. */
 export async function visitorFor(user: { id: string }): Promise<Visitor> {
   const visitor = await Visitor.start();
-  const session = await getSession(new Request("http://localhost/"));
-  session.set("userId", user.id);
-  visitor.remember(await sessionStorage().commitSession(session));
+  visitor.csrfToken = randomUUID();
+  visitor.remember(await startLoginSession(user.id, visitor.csrfToken));
   return visitor;
 }
 

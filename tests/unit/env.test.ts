@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "~/env.server";
+import { EnvError, isLocalAddress, parseEnv } from "~/env.server";
 
 function problemsOf(source: Record<string, string | undefined>): string[] {
   try {
@@ -56,17 +56,19 @@ describe("the environment schema", () => {
   });
 });
 
+/** A complete production environment with real-looking provider settings. */
+const production = {
+  NODE_ENV: "production",
+  APP_URL: "https://shop.example",
+  DATABASE_URL: "postgresql://shop@db.internal/shop",
+  SESSION_SECRET: "a-long-random-session-secret-of-48-characters!!",
+  STRIPE_SECRET_KEY: "sk_live_realkey",
+  STRIPE_WEBHOOK_SECRET: "whsec_realsecret",
+  TOSS_SECRET_KEY: "live_sk_realkey",
+  TOSS_CLIENT_KEY: "live_ck_realkey",
+};
+
 describe("production", () => {
-  const production = {
-    NODE_ENV: "production",
-    APP_URL: "https://shop.example",
-    DATABASE_URL: "postgresql://shop@db.internal/shop",
-    SESSION_SECRET: "a-long-random-session-secret-of-48-characters!!",
-    STRIPE_SECRET_KEY: "sk_live_realkey",
-    STRIPE_WEBHOOK_SECRET: "whsec_realsecret",
-    TOSS_SECRET_KEY: "live_sk_realkey",
-    TOSS_CLIENT_KEY: "live_ck_realkey",
-  };
 
   it("starts with real provider settings", () => {
     expect(problemsOf(production)).toEqual([]);
@@ -97,5 +99,42 @@ describe("production", () => {
       expect.stringMatching(/^STRIPE_API_BASE points at a local address/),
       expect.stringMatching(/^TOSS_API_BASE points at a local address/),
     ]);
+  });
+});
+
+describe("production provider addresses", () => {
+  it("accepts the providers' own https hosts", () => {
+    expect(problemsOf({ ...production, STRIPE_API_BASE: "https://api.stripe.com", TOSS_API_BASE: "https://api.tosspayments.com" })).toEqual([]);
+  });
+
+  it.each([
+    ["plain http to the real host", "http://api.stripe.com"],
+    ["another https host", "https://stripe.example"],
+    ["a look-alike host", "https://api.stripe.com.evil.example"],
+  ])("refuses %s unless ALLOW_CUSTOM_PROVIDER_BASE says so", (_label, base) => {
+    expect(problemsOf({ ...production, STRIPE_API_BASE: base })).toEqual([
+      expect.stringMatching(/^STRIPE_API_BASE must be https:\/\/api\.stripe\.com in production/),
+    ]);
+  });
+
+  it("takes another https host on purpose, never a plain http one", () => {
+    expect(problemsOf({ ...production, ALLOW_CUSTOM_PROVIDER_BASE: "true", TOSS_API_BASE: "https://toss-proxy.internal" })).toEqual([]);
+    expect(problemsOf({ ...production, ALLOW_CUSTOM_PROVIDER_BASE: "true", TOSS_API_BASE: "http://toss-proxy.internal" })).toEqual([
+      "TOSS_API_BASE must be an https:// URL in production",
+    ]);
+  });
+
+  it.each(["http://[::ffff:127.0.0.1]:4010", "http://[::ffff:7f00:1]:4010", "http://[::1]:4010", "http://0.0.0.0:4010", "http://sandbox.localhost"])(
+    "recognises %s as this machine",
+    (base) => {
+      expect(isLocalAddress(base)).toBe(true);
+      expect(problemsOf({ ...production, ALLOW_CUSTOM_PROVIDER_BASE: "true", STRIPE_API_BASE: base })).toEqual([
+        expect.stringMatching(/^STRIPE_API_BASE points at a local address/),
+      ]);
+    },
+  );
+
+  it("does not mistake public addresses for this machine", () => {
+    for (const base of ["https://api.stripe.com", "https://[::ffff:8.8.8.8]", "https://128.0.0.1"]) expect(isLocalAddress(base)).toBe(false);
   });
 });
