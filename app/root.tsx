@@ -17,7 +17,7 @@ import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/c
 import { CartProvider, useCart } from "~/cart/useCart";
 import { useNonce } from "~/components/nonce";
 import { loadLayout } from "~/services/layout.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 import { passRetryAfter } from "~/services/route-headers";
 import stylesHref from "~/styles/app.css";
 
@@ -25,10 +25,12 @@ export const headers = passRetryAfter;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { data, headers } = await unlessDatabaseDown(() => loadLayout(request));
+async function load({ request }: LoaderFunctionArgs) {
+  const { data, headers } = await loadLayout(request);
   return json(data, { headers });
 }
+
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 export type RootData = Awaited<ReturnType<typeof loadLayout>>["data"];
 

@@ -23,10 +23,12 @@ export class SandboxEnvError extends Error {}
 
 /** Reads the sandbox's settings from env; names the variable at fault when one is bad. */
 export function readSandboxEnv(env: Record<string, string | undefined>): SandboxOptions {
-  if (env.NODE_ENV === "production") {
-    throw new SandboxEnvError(
-      "The payment sandbox refuses to start with NODE_ENV=production: it fakes Stripe and TossPayments and must never take real payments.",
-    );
+  for (const name of ["NODE_ENV", "APP_ENV"] as const) {
+    if (env[name] === "production") {
+      throw new SandboxEnvError(
+        `The payment sandbox refuses to start with ${name}=production: it fakes Stripe and TossPayments and must never take real payments.`,
+      );
+    }
   }
   // Empty strings count as unset, as in most .env files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));

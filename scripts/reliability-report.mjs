@@ -34,6 +34,11 @@ const ROWS = [
   { name: "reconciled_expired", label: "Unpaid checkouts expired by jobs:reconcile (at Stripe, then here)", must: 1 },
   { name: "disputes_won_restored", label: "Disputes won: access suspended, then restored", must: 1 },
   { name: "disputes_lost_revoked", label: "Disputes lost: REFUNDED and access revoked", must: 1 },
+  { name: "parallel_wrong_logins", label: "Wrong logins for one account at once (one address)" },
+  { name: "password_checks_run", label: "Password checks those logins ran (limit 10)" },
+  { name: "logins_refused_429", label: "Those logins answered 429 before any check" },
+  { name: "oversized_body_bytes_sent_before_413_webhooks_stripe", label: "Bytes of a 30 MB body the client had sent when the 413 came (Stripe webhook)" },
+  { name: "oversized_body_bytes_sent_before_413_webhooks_toss", label: "Bytes of a 30 MB body the client had sent when the 413 came (Toss webhook)" },
   { name: "hostile_inputs_tried", label: "Hostile inputs tried" },
   { name: "hostile_rows_written", label: "Rows written by hostile inputs", must: 0 },
 ];

@@ -15,6 +15,9 @@ if (!env.NODE_ENV) {
   env.APP_ENV ??= "development";
 }
 const production = (env.APP_ENV ?? env.NODE_ENV) === "production";
+// A local run answers this machine only; in production (or with HOST set) the
+// server listens where it is told, usually every interface behind a proxy.
+if (!production) env.HOST ??= "127.0.0.1";
 
 function newestMtime(target) {
   if (!fs.existsSync(target)) return 0;

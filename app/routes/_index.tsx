@@ -1,8 +1,8 @@
-import { json, type MetaFunction } from "@remix-run/node";
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ProductCard } from "~/components/ProductCard";
 import { listPublishedProducts } from "~/models/product.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 export const meta: MetaFunction = () => [
   { title: "AI Marketplace: models, prompt packs, datasets and agents" },
@@ -13,7 +13,7 @@ async function load() {
   return json({ products: await listPublishedProducts() });
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 export default function Catalog() {
   const { products } = useLoaderData<typeof loader>();

@@ -1,11 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FileLinks } from "~/components/FileLinks";
 import { formatDate, formatDateTime } from "~/components/format";
 import { Price } from "~/components/Price";
 import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.server";
 import { requireUser } from "~/services/auth.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplace" }];
 
@@ -15,7 +16,7 @@ async function load({ request }: LoaderFunctionArgs) {
   return json({ owned, sessions }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 const STATUS_WORDS: Record<string, string> = {
   PAID: "Paid",
@@ -61,6 +62,15 @@ export default function Purchases() {
           ))}
         </ul>
       )}
+      <h2>Your sessions</h2>
+      <Form method="post" action="/logout" className="product-actions">
+        <AuthenticityTokenInput />
+        <input type="hidden" name="scope" value="everywhere" />
+        <p className="muted">Logged in on a device you no longer use, or someone else&apos;s? End every session of this account.</p>
+        <button type="submit" className="button secondary">
+          Log out everywhere
+        </button>
+      </Form>
       <h2>Past checkouts</h2>
       {sessions.length === 0 ? (
         <p className="muted">No checkouts yet.</p>

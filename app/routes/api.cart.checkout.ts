@@ -1,12 +1,14 @@
-import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/services/auth.server";
 import { checkoutRefusal } from "~/services/checkout-http";
 import { checkoutPost } from "~/services/checkout.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 import { readBodyText } from "~/services/request-body.server";
 
 // JSON twin of the cart's 결제하기: {items} in, {sessionId, redirectUrl} out.
-// It demands a JSON body, which a cross-site form cannot send.
+// It demands a JSON body, which a cross-site form cannot send; a request
+// another site's page sent with the shopper's cookies is refused by the
+// route guard (a foreign Origin).
 
 async function act({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json({ error: "Use POST." }, { status: 405, headers: { Allow: "POST" } });
@@ -33,8 +35,7 @@ async function act({ request }: ActionFunctionArgs) {
   );
 }
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
 
-export async function loader() {
-  return json({ error: "Use POST with a JSON body {items}." }, { status: 405, headers: { Allow: "POST" } });
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  guard(args, async () => json({ error: "Use POST with a JSON body {items}." }, { status: 405, headers: { Allow: "POST" } }));

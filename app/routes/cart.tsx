@@ -14,7 +14,7 @@ import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/serv
 import { checkoutRefusal } from "~/services/checkout-http";
 import { checkoutPost } from "~/services/checkout.server";
 import { readProtectedForm } from "~/services/csrf.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 import { passRetryAfter } from "~/services/route-headers";
 import { browserCheckout } from "~/services/payments/browser-checkout.server";
 import { flashNotice } from "~/services/session.server";
@@ -76,7 +76,7 @@ async function act({ request }: ActionFunctionArgs) {
   return redirect(back, { status: 303, headers });
 }
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
 
 const FLAG_TEXT = {
   owned: "In your library: left out of checkout",

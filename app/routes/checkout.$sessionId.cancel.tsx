@@ -1,8 +1,8 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/services/auth.server";
 import { readProtectedForm } from "~/services/csrf.server";
 import { endOpenCheckout } from "~/services/fulfillment.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
 
 // "Cancel this checkout": the shopper ends their own open checkout. It is
@@ -28,8 +28,7 @@ async function act({ request, params }: ActionFunctionArgs) {
   return redirect(`/checkout/${checkout.id}/success`, 303);
 }
 
-export const action: typeof act = (...args) => unlessDatabaseDown(() => act(...args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
 
-export async function loader({ params }: ActionFunctionArgs) {
-  return redirect(`/checkout/${params.sessionId}/success`);
-}
+export const loader = (args: LoaderFunctionArgs) =>
+  guard(args, async ({ params }) => redirect(`/checkout/${params.sessionId}/success`));

@@ -2,7 +2,7 @@ import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/services/auth.server";
 import { recordWindowFailure } from "~/services/fulfillment.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 // TossPayments sends the shopper here when its window is closed or fails.
 // Only a Toss checkout is changed, and only in the shop's own words: the
@@ -15,4 +15,4 @@ async function load({ request, params }: LoaderFunctionArgs) {
   return redirect(outcome === "canceled" ? `/cart?canceled=${checkout.id}` : `/checkout/${checkout.id}/success`, 303);
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);

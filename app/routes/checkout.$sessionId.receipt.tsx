@@ -5,7 +5,7 @@ import { formatMoney } from "~/services/money";
 import { requireUser } from "~/services/auth.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
 import receiptStyles from "~/styles/receipt.css";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: receiptStyles }];
 
@@ -20,7 +20,7 @@ async function load({ request, params }: LoaderFunctionArgs) {
   return json({ checkout }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 export default function Receipt() {
   const { checkout } = useLoaderData<typeof loader>();

@@ -9,7 +9,7 @@ import { requireUser } from "~/services/auth.server";
 import { cartWithout } from "~/services/cart.server";
 import { checkFromPage, settleFromReturn } from "~/services/fulfillment.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 /** How long the page keeps looking for the payment's confirmation by itself. */
 const POLL_FOR_MS = 120_000;
@@ -57,7 +57,7 @@ async function load({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 /** Revalidates the page (the shop's database) with growing pauses, for POLL_FOR_MS. */
 function usePolling(active: boolean): boolean {

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/services/auth.server";
 import { downloadResponse } from "~/services/downloads.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 async function load({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return downloadResponse(params, user.id);
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);

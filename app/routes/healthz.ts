@@ -1,7 +1,8 @@
-import { json } from "@remix-run/node";
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { pingDatabase } from "~/models/health.server";
+import { guard } from "~/services/route-guard.server";
 
-export async function loader() {
+async function load() {
   try {
     await pingDatabase();
     return json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
@@ -12,3 +13,5 @@ export async function loader() {
     );
   }
 }
+
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);

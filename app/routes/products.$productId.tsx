@@ -9,7 +9,7 @@ import { VerificationBadge } from "~/components/VerificationBadge";
 import { findPublishedProduct } from "~/models/product.server";
 import { serializeCheckoutItems, toCartItem } from "~/services/cart";
 import { formatFileSize } from "~/services/files";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import { guard } from "~/services/route-guard.server";
 
 const Params = z.object({ productId: z.string().uuid() });
 
@@ -20,7 +20,7 @@ async function load({ params }: LoaderFunctionArgs) {
   return json({ product });
 }
 
-export const loader: typeof load = (...args) => unlessDatabaseDown(() => load(...args));
+export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data

@@ -1,7 +1,9 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { unlessDatabaseDown } from "~/services/outage.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { guard, postOnly } from "~/services/route-guard.server";
 import { webhookAction } from "~/services/webhooks.server";
 
 const act = webhookAction("TOSS");
 
-export const action = (args: ActionFunctionArgs) => unlessDatabaseDown(() => act(args));
+export const action = (args: ActionFunctionArgs) => guard(args, act);
+
+export const loader = (args: LoaderFunctionArgs) => postOnly(args, "This TossPayments webhook endpoint");

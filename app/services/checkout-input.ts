@@ -13,6 +13,10 @@ export const CheckoutItem = z.object({
     .nonnegative("Prices cannot be negative.")
     .safe(),
   currency: z.enum(CURRENCIES, { errorMap: () => ({ message: "Currency must be USD or KRW." }) }),
+  // Digital products are bought once: a quantity may be sent, but only 1.
+  quantity: z
+    .literal(1, { errorMap: () => ({ message: "Each product is bought once: quantity must be 1 (or left out)." }) })
+    .optional(),
 });
 
 export const CheckoutItems = z

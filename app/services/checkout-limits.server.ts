@@ -1,5 +1,5 @@
-import { getClientIPAddress } from "remix-utils/get-client-ip-address";
 import { env } from "~/env.server";
+import { clientAddress } from "~/services/client-address.server";
 import { hit } from "~/services/rate-limit.server";
 
 export type CheckoutLimit = { limited: false } | { limited: true; retryAfterSeconds: number; message: string };
@@ -10,7 +10,7 @@ export type CheckoutLimit = { limited: false } | { limited: true; retryAfterSeco
  */
 export async function limitCheckoutPosts(request: Request, user: { id: string }): Promise<CheckoutLimit> {
   const settings = env();
-  const ip = getClientIPAddress(request);
+  const ip = clientAddress(request);
   const verdict = await hit(
     {
       [`checkout:user:${user.id}`]: settings.CHECKOUT_POSTS_PER_MINUTE,

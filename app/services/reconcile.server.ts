@@ -1,5 +1,6 @@
 import { env } from "~/env.server";
 import { checkoutSummaryForProvider, claimCheckoutsToReconcile, releaseReconcileClaim } from "~/models/checkout.server";
+import { purgeEndedSessions } from "~/models/session.server";
 import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutcome } from "~/services/fulfillment.server";
 import { paymentProvider } from "~/services/payments/index.server";
 
@@ -75,9 +76,15 @@ export async function reconcileCheckouts(now = new Date()): Promise<ReconcileCou
   return counts;
 }
 
+/** The periodic job: reconcile checkouts, then delete login sessions that have ended. */
+export async function runHousekeeping(now = new Date()): Promise<ReconcileCounts & { sessionsEnded: number }> {
+  const counts = await reconcileCheckouts(now);
+  return { ...counts, sessionsEnded: await purgeEndedSessions(now) };
+}
+
 const globalForJob = globalThis as typeof globalThis & { __reconcileJob?: NodeJS.Timeout };
 
-/** Runs reconciliation every RECONCILE_INTERVAL_SECONDS inside this server process (0: never). */
+/** Runs the housekeeping every RECONCILE_INTERVAL_SECONDS inside this server process (0: never). */
 export function startReconcileJob(): void {
   const seconds = env().RECONCILE_INTERVAL_SECONDS;
   if (seconds === 0 || globalForJob.__reconcileJob) return;
@@ -85,9 +92,11 @@ export function startReconcileJob(): void {
   globalForJob.__reconcileJob = setInterval(() => {
     if (running) return;
     running = true;
-    reconcileCheckouts()
+    runHousekeeping()
       .then((counts) => {
-        if (counts.checked > 0 || counts.refunds > 0) console.log(JSON.stringify({ event: "checkouts_reconciled", ...counts }));
+        if (counts.checked > 0 || counts.refunds > 0 || counts.sessionsEnded > 0) {
+          console.log(JSON.stringify({ event: "checkouts_reconciled", ...counts }));
+        }
       })
       .catch((error: unknown) => {
         console.error(JSON.stringify({ event: "reconcile_failed", message: error instanceof Error ? error.message : String(error) }));

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { LOGIN_ATTEMPTS } from "~/services/auth.server";
 import { prepareDatabase, releaseDatabase } from "../support/database";
 import { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
@@ -73,7 +74,7 @@ describe("hardened edges", () => {
     expect(data.headers.get("X-Content-Type-Options")).toBe("nosniff");
   });
 
-  it("marks the session and CSRF cookies HttpOnly and SameSite=Lax, and Secure in production", async () => {
+  it("marks the session and CSRF cookies HttpOnly and SameSite=Lax, and Secure in production, where every answer asks for HTTPS", async () => {
     const app = await server("production-cookies", PRODUCTION);
     const page = await fetch(`${app.url}/signup`);
     const html = await page.text();
@@ -94,7 +95,7 @@ describe("hardened edges", () => {
     expect(session).toMatch(/HttpOnly/);
     expect(session).toMatch(/SameSite=Lax/);
     expect(session).toMatch(/Secure/);
-    expect(signup.headers.get("Strict-Transport-Security")).toBeNull(); // a redirect is not a document
+    expect(signup.headers.get("Strict-Transport-Security")).toBe("max-age=31536000; includeSubDomains");
   });
 
   it("refuses to start in production with the sandbox's URL or without a provider secret, naming the variable", async () => {
@@ -148,7 +149,7 @@ describe("hardened edges", () => {
     expect(await db().checkoutSession.count({ where: { buyerId: buyer.id } })).toBe(3);
   });
 
-  it("limits failed logins per email across servers with 429 and Retry-After", async () => {
+  it("limits logins per email across servers with 429 and Retry-After", async () => {
     const [a, b] = [await server("login-a"), await server("login-b")];
     const email = `locked-${Date.now()}@example.test`;
     const visitor = await Visitor.start();
@@ -162,7 +163,7 @@ describe("hardened edges", () => {
       await response.arrayBuffer();
       return response;
     };
-    for (let i = 0; i < 10; i++) expect((await attempt(i % 2 ? a : b)).status).toBe(401);
+    for (let i = 0; i < LOGIN_ATTEMPTS.perEmail; i++) expect((await attempt(i % 2 ? a : b)).status).toBe(401);
     const blocked = await attempt(a);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);

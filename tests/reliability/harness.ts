@@ -260,6 +260,8 @@ export async function startServers(
 /** A round-robin HTTP front for app servers (skipping stopped ones). */
 export class LoadBalancer {
   servers: AppServer[] = [];
+  /** Append the client's socket address to X-Forwarded-For, as a reverse proxy does. */
+  appendForwardedFor = false;
   private server: Server | null = null;
   private next = 0;
   port = 0;
@@ -277,8 +279,13 @@ export class LoadBalancer {
         return;
       }
       const target = up[this.next++ % up.length];
+      const headers = { ...req.headers };
+      if (this.appendForwardedFor) {
+        const sent = req.headers["x-forwarded-for"];
+        headers["x-forwarded-for"] = [sent, req.socket.remoteAddress].filter(Boolean).join(", ");
+      }
       const forward = request(
-        { host: "127.0.0.1", port: target.port, method: req.method, path: req.url, headers: req.headers },
+        { host: "127.0.0.1", port: target.port, method: req.method, path: req.url, headers },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -470,6 +477,14 @@ export async function addToCart(server: AppServer, visitor: Visitor, productIds:
     if (response.status !== 303) throw new Error(`adding to the cart answered ${response.status}`);
     visitor.absorb(response);
   }
+}
+
+/** Takes the form token the visitor's pages now carry (a login session has its own). */
+export async function takePageToken(base: string, visitor: Visitor): Promise<void> {
+  const page = await fetch(`${base}/cart`, { headers: { Cookie: visitor.cookieHeader() } });
+  const token = (await page.text()).match(/name="csrf" value="([^"]+)"/)?.[1];
+  if (!token) throw new Error(`no form token on the cart page (status ${page.status})`);
+  visitor.csrfToken = token;
 }
 
 export async function getAs(server: AppServer, visitor: Visitor, route: string): Promise<Response> {

@@ -1,14 +1,18 @@
+import { createCookie } from "@remix-run/node";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { action as apiCheckout } from "~/routes/api.cart.checkout";
+import { action as apiCheckout, loader as apiCheckoutLoader } from "~/routes/api.cart.checkout";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { loader as receiptLoader } from "~/routes/checkout.$sessionId.receipt";
 import { loader as downloadLoader } from "~/routes/downloads.$orderId.$fileId";
-import { action as loginAction } from "~/routes/login";
+import { action as cancelAction } from "~/routes/checkout.$sessionId.cancel";
+import { loader as failLoader } from "~/routes/checkout.$sessionId.fail";
+import { action as loginAction, loader as loginLoader } from "~/routes/login";
+import { action as logoutAction } from "~/routes/logout";
 import { action as signupAction } from "~/routes/signup";
-import { action as stripeWebhook } from "~/routes/webhooks.stripe";
+import { action as stripeWebhook, loader as stripeWebhookLoader } from "~/routes/webhooks.stripe";
 import { action as tossWebhook } from "~/routes/webhooks.toss";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, Visitor } from "../support/requests";
@@ -25,6 +29,9 @@ let products: Array<{ id: string; price: number; currency: string; sellerId: str
 let krw: { id: string; price: number; currency: string };
 let unpublished: { id: string; price: number; currency: string };
 let victim: { sessionId: string; orderId: string; fileId: string };
+let ownStripeCheckout: string;
+let loggedOut: Visitor;
+let seller: { id: string };
 const stripe = new Stripe("sk_test_sandbox");
 
 usePaymentWorld((started) => (world = started));
@@ -49,6 +56,16 @@ beforeAll(async () => {
   await world.control("POST", `/_sandbox/stripe/sessions/${session.payment!.providerReference}/pay`);
   await world.webhooksSettled();
   victim = { sessionId: session.id, orderId: session.orders[0].id, fileId: file.id };
+
+  // The hostile visitor's own open Stripe checkout, for the fail route.
+  await respond(() => cartAction({ request: visitor.post("/cart", { intent: "checkout", items: itemsOf([products[1]]) }), params: {}, context: {} }));
+  ownStripeCheckout = (await db().checkoutSession.findFirstOrThrow({ where: { buyerId: buyer.id, status: "PENDING" } })).id;
+
+  // A session that was logged out: its cookie is kept, its row is gone.
+  const leaver = await createUser("logged-out");
+  loggedOut = await visitorFor(leaver);
+  await db().session.deleteMany({ where: { userId: leaver.id } });
+  seller = await createUser("seller", { isSeller: true });
 });
 
 
@@ -56,7 +73,7 @@ async function rowCount(): Promise<number> {
   const [row] = await db().$queryRaw<Array<{ n: bigint }>>`
     SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM products) + (SELECT count(*) FROM checkout_sessions)
          + (SELECT count(*) FROM orders) + (SELECT count(*) FROM payments) + (SELECT count(*) FROM entitlements)
-         + (SELECT count(*) FROM webhook_events) AS n`;
+         + (SELECT count(*) FROM webhook_events) + (SELECT count(*) FROM sessions) AS n`;
   return Number(row.n);
 }
 
@@ -90,6 +107,42 @@ const stripeHook = (body: string, signature?: string) => () =>
 const tossHook = (body: string) => () =>
   tossWebhook({ request: new Request("http://localhost/webhooks/toss", { method: "POST", body }), params: {}, context: {} });
 
+/** A body sent in chunks with no Content-Length, as a streaming client sends it. */
+function chunked(path: string, bytes: number, headers: Record<string, string>): Request {
+  const chunk = new TextEncoder().encode("a".repeat(16 * 1024));
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= bytes) controller.close();
+      else {
+        controller.enqueue(chunk);
+        sent += chunk.byteLength;
+      }
+    },
+  });
+  return new Request(`http://localhost${path}`, { method: "POST", body, headers: { Cookie: visitor.cookieHeader(), ...headers }, duplex: "half" } as RequestInit);
+}
+
+/** A form post as another site's page sends it: the shopper's cookies and token, a foreign Origin. */
+function crossSite(path: string, fields: Record<string, string>, origin = "https://evil.example"): Request {
+  const request = visitor.post(path, fields);
+  const headers = new Headers(request.headers);
+  headers.set("Origin", origin);
+  return new Request(request, { headers });
+}
+
+const loggedInAt = (path: string) => () => loginLoader({ request: visitor.get(path), params: {}, context: {} });
+
+const stripeHookAt = (offsetSeconds: number) => () => {
+  const body = completed();
+  return stripeHook(body, signed(body, "whsec_sandbox", Math.floor(Date.now() / 1000) + offsetSeconds))();
+};
+
+const stripeGet = () => stripeWebhookLoader({ request: new Request("http://localhost/webhooks/stripe"), params: {}, context: {} });
+const apiGet = () => apiCheckoutLoader({ request: new Request("http://localhost/api/cart/checkout"), params: {}, context: {} });
+
+const quantity = (value: unknown) => checkoutWith(item({ quantity: value }));
+
 const completed = () =>
   JSON.stringify({ id: `evt_hostile_${Date.now()}`, object: "event", type: "checkout.session.completed", data: { object: { id: "cs_test_nope", metadata: {} } } });
 
@@ -97,7 +150,9 @@ interface Case {
   name: string;
   run: () => Promise<unknown>;
   status: number;
-  message: RegExp;
+  /** What the answer says; a redirect names where it sends the visitor instead. */
+  message?: RegExp;
+  location?: string;
 }
 
 const buildCases = (): Case[] => [
@@ -157,12 +212,89 @@ const buildCases = (): Case[] => [
   { name: "signup with a malformed email", run: () => signupAction({ request: visitor.post("/signup", { email: "<script>@", password: "long enough pw", displayName: "x" }), params: {}, context: {} }), status: 400, message: /valid email/ },
   { name: "signup with a 7-character password", run: () => signupAction({ request: visitor.post("/signup", { email: "short@example.test", password: "1234567", displayName: "x" }), params: {}, context: {} }), status: 400, message: /at least 8/ },
   { name: "login without a password", run: () => loginAction({ request: visitor.post("/login", { email: "a@example.test" }), params: {}, context: {} }), status: 400, message: /Enter your password/ },
+
+  // A session that ended, and one forged with a secret that was once in the repository.
+  { name: "API with the cookie of a logged-out session", run: () => apiCheckout({ request: new Request("http://localhost/api/cart/checkout", { method: "POST", body: JSON.stringify({ items: JSON.parse(item({})) }), headers: { "Content-Type": "application/json", Cookie: loggedOut.cookieHeader() } }), params: {}, context: {} }), status: 401, message: /Log in/ },
+  {
+    name: "API with a seller session forged with a once-committed secret",
+    run: async () => {
+      const forged = await createCookie("__session", { secrets: ["development-only-session-secret-not-for-production"] }).serialize({ userId: seller.id });
+      return apiCheckout({ request: new Request("http://localhost/api/cart/checkout", { method: "POST", body: JSON.stringify({ items: JSON.parse(item({})) }), headers: { "Content-Type": "application/json", Cookie: forged.split(";")[0] } }), params: {}, context: {} });
+    },
+    status: 401,
+    message: /Log in/,
+  },
+  { name: "API with a session id that was never issued", run: async () => { const cookie = await createCookie("__session", { secrets: ["x".repeat(40)] }).serialize("made-up-session-id"); return apiCheckout({ request: new Request("http://localhost/api/cart/checkout", { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Cookie: cookie.split(";")[0] } }), params: {}, context: {} }); }, status: 401, message: /Log in/ },
+
+  // Redirect targets, tried by a logged-in visitor on /login: all go home.
+  ...[
+    ["tab after the slash", "/%09/evil.example"],
+    ["CR LF after the slash", "/%0d%0a/evil.example"],
+    ["line feed after the slash", "/%0a/evil.example"],
+    ["backslash", "/%5Cevil.example"],
+    ["slash backslash", "/%2F%5Cevil.example"],
+    ["protocol-relative", "//evil.example"],
+    ["absolute URL", "https://evil.example/cart"],
+    ["javascript: URL", "javascript:alert(1)"],
+    ["NUL byte", "/%00/evil.example"],
+  ].map(([label, target]): Case => ({ name: `redirectTo with a ${label}`, run: loggedInAt(`/login?redirectTo=${target}`), status: 302, location: "/" })),
+
+  // Bodies over the limit, declared or streamed.
+  { name: "Stripe webhook body over 64 KB", run: () => stripeHook("x".repeat(100 * 1024), "t=1,v1=x")(), status: 413, message: /too large/ },
+  { name: "Toss webhook body over 64 KB", run: tossHook("x".repeat(100 * 1024)), status: 413, message: /too large/ },
+  { name: "Stripe webhook streamed past 64 KB", run: () => stripeWebhook({ request: chunked("/webhooks/stripe", 200 * 1024, { "Stripe-Signature": "t=1,v1=x" }), params: {}, context: {} }), status: 413, message: /too large/ },
+  { name: "Toss webhook streamed past 64 KB", run: () => tossWebhook({ request: chunked("/webhooks/toss", 200 * 1024, { "Content-Type": "application/json" }), params: {}, context: {} }), status: 413, message: /too large/ },
+  { name: "cart form streamed past 64 KB", run: () => cartAction({ request: chunked("/cart", 200 * 1024, { "Content-Type": "application/x-www-form-urlencoded" }), params: {}, context: {} }), status: 413, message: /too large/ },
+  { name: "API body streamed past 64 KB", run: () => apiCheckout({ request: chunked("/api/cart/checkout", 200 * 1024, { "Content-Type": "application/json" }), params: {}, context: {} }), status: 413, message: /too large/ },
+
+  // Posts from another site's page, with the shopper's cookies and even a valid token.
+  { name: "cross-site checkout post", run: () => cartAction({ request: crossSite("/cart", { intent: "checkout", items: item({}) }), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "cross-site add to cart", run: () => cartAction({ request: crossSite("/cart", { intent: "add", productId: products[0].id }), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "cross-site login", run: () => loginAction({ request: crossSite("/login", { email: "a@example.test", password: "whatever1" }), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "cross-site sign-up", run: () => signupAction({ request: crossSite("/signup", { email: "cross@example.test", password: "long enough pw", displayName: "X" }), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "cross-site logout", run: () => logoutAction({ request: crossSite("/logout", {}), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "cross-site log out everywhere", run: () => logoutAction({ request: crossSite("/logout", { scope: "everywhere" }), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "cross-site checkout cancel", run: () => cancelAction({ request: crossSite(`/checkout/${ownStripeCheckout}/cancel`, {}), params: { sessionId: ownStripeCheckout }, context: {} }), status: 403, message: /another site/ },
+  { name: "post from an opaque origin (null)", run: () => cartAction({ request: crossSite("/cart", { intent: "checkout", items: item({}) }, "null"), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "post from a look-alike origin", run: () => cartAction({ request: crossSite("/cart", { intent: "checkout", items: item({}) }, "http://localhost.evil.example:3000"), params: {}, context: {} }), status: 403, message: /another site/ },
+  { name: "API from another site's page", run: api(JSON.stringify({ items: JSON.parse(item({})) }), { "Content-Type": "application/json", Origin: "https://evil.example" }), status: 403, message: /another site/ },
+
+  // Form tokens that are not this session's.
+  { name: "the token of before login, after it", run: checkoutWith(item({}), { csrf: "anonymous-token-from-the-login-page" }, { csrf: false }), status: 403, message: /did not come from this site/ },
+  { name: "another session's token", run: () => cartAction({ request: (() => { const r = loggedOut.post("/cart", { intent: "checkout", items: item({}) }); const h = new Headers(r.headers); h.set("Cookie", visitor.cookieHeader()); return new Request(r, { headers: h }); })(), params: {}, context: {} }), status: 403, message: /did not come from this site/ },
+
+  // The fail route changes nothing for a Stripe checkout, nor for someone else's.
+  { name: "a fail return for a Stripe checkout", run: () => failLoader({ request: visitor.get(`/checkout/${ownStripeCheckout}/fail?code=PAY_PROCESS_CANCELED&message=${"<b>hacked</b>".repeat(25)}`), params: { sessionId: ownStripeCheckout }, context: {} }), status: 303, location: `/checkout/${ownStripeCheckout}/success` },
+  { name: "another buyer's fail route", run: () => failLoader({ request: visitor.get(`/checkout/${victim.sessionId}/fail?code=PAY_PROCESS_CANCELED`), params: { sessionId: victim.sessionId }, context: {} }), status: 404, message: /Not found/ },
+  { name: "another buyer's cancel", run: () => cancelAction({ request: visitor.post(`/checkout/${victim.sessionId}/cancel`, {}), params: { sessionId: victim.sessionId }, context: {} }), status: 404, message: /Not found/ },
+
+  // Passwords past what bcrypt reads.
+  { name: "signup with a 73-byte password", run: () => signupAction({ request: visitor.post("/signup", { email: "long73@example.test", password: "p".repeat(73), displayName: "x" }), params: {}, context: {} }), status: 400, message: /at most 72 bytes/ },
+  { name: "signup with 25 Korean syllables (75 bytes)", run: () => signupAction({ request: visitor.post("/signup", { email: "korean@example.test", password: "가".repeat(25), displayName: "x" }), params: {}, context: {} }), status: 400, message: /at most 72 bytes/ },
+  { name: "login with a 200-character password", run: () => loginAction({ request: visitor.post("/login", { email: "a@example.test", password: "p".repeat(200) }), params: {}, context: {} }), status: 400, message: /at most 72 bytes/ },
+  { name: "signup with a 300-character email", run: () => signupAction({ request: visitor.post("/signup", { email: `${"a".repeat(290)}@example.test`, password: "long enough pw", displayName: "x" }), params: {}, context: {} }), status: 400, message: /too long/ },
+
+  // Quantities: a digital product is bought once.
+  { name: "quantity 0", run: quantity(0), status: 400, message: /quantity must be 1/ },
+  { name: "quantity 2", run: quantity(2), status: 400, message: /quantity must be 1/ },
+  { name: "quantity -1", run: quantity(-1), status: 400, message: /quantity must be 1/ },
+  { name: "quantity 1.5", run: quantity(1.5), status: 400, message: /quantity must be 1/ },
+  { name: "quantity as a string", run: quantity("1"), status: 400, message: /quantity must be 1/ },
+  { name: "API with quantity 100", run: api(JSON.stringify({ items: JSON.parse(item({ quantity: 100 })) })), status: 400, message: /quantity must be 1/ },
+
+  // Stripe signatures dated ahead of now.
+  { name: "Stripe webhook signed an hour ahead", run: stripeHookAt(3600), status: 400, message: /in the future/ },
+  { name: "Stripe webhook signed 10 minutes ahead", run: stripeHookAt(600), status: 400, message: /in the future/ },
+
+  // Methods a route does not take.
+  { name: "GET on the Stripe webhook", run: () => stripeGet(), status: 405, message: /POST requests only/ },
+  { name: "GET on the checkout API", run: () => apiGet(), status: 405, message: /Use POST/ },
 ];
 
 describe("hostile input", () => {
-  it("answers each of at least 40 hostile requests with a 4xx and a message, writing no rows", async () => {
+  it("answers each of at least 70 hostile requests with a 4xx and a message (or a redirect home), writing no rows", async () => {
     const cases = buildCases();
-    expect(cases.length).toBeGreaterThanOrEqual(40);
+    expect(cases.length).toBeGreaterThanOrEqual(70);
     let rowsWritten = 0;
     const failures: string[] = [];
     for (const hostile of cases) {
@@ -171,13 +303,17 @@ describe("hostile input", () => {
       const text = await response.text();
       const after = await rowCount();
       rowsWritten += after - before;
+      const location = response.headers.get("Location");
       if (response.status !== hostile.status) failures.push(`${hostile.name}: status ${response.status}, expected ${hostile.status} (${text.slice(0, 120)})`);
-      else if (!hostile.message.test(text)) failures.push(`${hostile.name}: message ${JSON.stringify(text.slice(0, 160))} does not match ${hostile.message}`);
+      else if (hostile.message && !hostile.message.test(text)) failures.push(`${hostile.name}: message ${JSON.stringify(text.slice(0, 160))} does not match ${hostile.message}`);
+      else if (hostile.location !== undefined && location !== hostile.location) failures.push(`${hostile.name}: sent to ${location}`);
       if (after !== before) failures.push(`${hostile.name}: wrote ${after - before} rows`);
     }
     addFigures({ hostile_inputs_tried: cases.length, hostile_rows_written: rowsWritten });
     expect(failures).toEqual([]);
     expect(rowsWritten).toBe(0);
+    // Nothing was changed either: the Stripe checkout a fail return named is still open.
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: ownStripeCheckout } })).status).toBe("PENDING");
   });
 
   it("redirects a login with redirectTo=https://evil.example to the shop's home", async () => {

@@ -10,6 +10,7 @@ import {
   SANDBOX_KEYS,
   getAs,
   postCheckout,
+  takePageToken,
   postStripeEvent,
   startShop,
   stripeSessionIdOf,
@@ -76,7 +77,7 @@ function form(visitor: Visitor, fields: Record<string, string>) {
 }
 
 /** Everything a log must never hold, by name. */
-function forbiddenValues(sessionCookie: string): Record<string, string> {
+function forbiddenValues(sessionCookie: string, paymentKey: string): Record<string, string> {
   return {
     STRIPE_SECRET_KEY: secrets.STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET,
@@ -87,13 +88,14 @@ function forbiddenValues(sessionCookie: string): Record<string, string> {
     "the test card number": CARD_NUMBER,
     "the Toss Authorization header value": Buffer.from(`${secrets.TOSS_SECRET_KEY}:`).toString("base64"),
     "the session cookie": sessionCookie,
+    "a Toss paymentKey (it was in the return URL's query)": paymentKey,
   };
 }
 
 const AUTHORIZATION_HEADER = /authorization["']?\s*[:=]\s*["']?\s*(bearer|basic)\s+\S+/i;
 
 describe("logs of a full run", () => {
-  it("hold no secret, password, card number, session cookie or Authorization header value", async () => {
+  it("hold no secret, password, card number, session cookie, Toss paymentKey or Authorization header value", async () => {
     const [a, b] = servers;
     const email = `logscan-${randomBytes(4).toString("hex")}@example.test`;
 
@@ -109,6 +111,7 @@ describe("logs of a full run", () => {
     const login = await fetch(`${b.url}/login`, form(visitor, { email, password: secrets.PASSWORD, redirectTo: "/cart" }));
     expect(login.status).toBe(303);
     visitor.absorb(login);
+    await takePageToken(b.url, visitor);
     const sessionCookie = visitor.cookieHeader().match(/__session=([^;]+)/)?.[1] ?? "";
     expect(sessionCookie.length).toBeGreaterThan(20);
     const buyer = await db().user.findUniqueOrThrow({ where: { email } });
@@ -149,6 +152,8 @@ describe("logs of a full run", () => {
     const approved = await sandbox.control<{ redirectUrl: string }>("POST", `/_sandbox/toss/payments/${tossSession.payment!.providerReference}/approve`);
     expect(approved.status).toBe(200);
     const tossBack = new URL(approved.body.redirectUrl);
+    const paymentKey = tossBack.searchParams.get("paymentKey") ?? "";
+    expect(paymentKey.length).toBeGreaterThan(10);
     await (await getAs(a, visitor, `${tossBack.pathname}${tossBack.search}`)).arrayBuffer();
     await sandbox.webhooksSettled();
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: tossSession.id } })).status).toBe("PAID");
@@ -162,7 +167,7 @@ describe("logs of a full run", () => {
     expect(logs.every((log) => log.text.length > 0)).toBe(true);
     const found: string[] = [];
     for (const log of logs) {
-      for (const [what, value] of Object.entries(forbiddenValues(sessionCookie))) {
+      for (const [what, value] of Object.entries(forbiddenValues(sessionCookie, paymentKey))) {
         if (value && log.text.includes(value)) found.push(`${log.name} logged ${what}`);
       }
       if (AUTHORIZATION_HEADER.test(log.text)) found.push(`${log.name} logged an Authorization header value`);

@@ -37,8 +37,9 @@ describe("sandbox environment", () => {
     expect(() => readSandboxEnv({ APP_URL: "not a url" })).toThrow(/APP_URL/);
   });
 
-  it("refuses NODE_ENV=production", () => {
+  it("refuses NODE_ENV=production, and APP_ENV=production whatever NODE_ENV says", () => {
     expect(() => readSandboxEnv({ NODE_ENV: "production" })).toThrow(/refuses to start with NODE_ENV=production/);
+    expect(() => readSandboxEnv({ NODE_ENV: "development", APP_ENV: "production" })).toThrow(/refuses to start with APP_ENV=production/);
   });
 
   it("main.ts exits with a clear message under NODE_ENV=production", async () => {

@@ -61,6 +61,20 @@ export function subjectOfEvent(event: Stripe.Event): Subject | null {
   }
 }
 
+/** Seconds a signature may be dated either side of now (the SDK's default tolerance). */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+// The SDK refuses signatures older than its tolerance but not ones dated
+// ahead of it; a replay window must close on both sides.
+function signedInFuture(signature: string, nowMs = Date.now()): boolean {
+  const stamp = signature
+    .split(",")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith("t="));
+  const seconds = Number(stamp?.slice(2));
+  return Number.isFinite(seconds) && seconds - nowMs / 1000 > SIGNATURE_TOLERANCE_SECONDS;
+}
+
 export async function parseStripeEvent(rawBody: string, headers: Headers): Promise<WebhookResult> {
   const signature = headers.get("stripe-signature");
   const { STRIPE_WEBHOOK_SECRET } = env();
@@ -72,6 +86,9 @@ export async function parseStripeEvent(rawBody: string, headers: Headers): Promi
   } catch (error) {
     const reason = error instanceof Error ? error.message : "invalid signature";
     return { kind: "invalid", message: `Webhook signature verification failed: ${reason}` };
+  }
+  if (signedInFuture(signature)) {
+    return { kind: "invalid", message: "Webhook signature is dated more than 300 seconds in the future; check the sender's clock." };
   }
   if (event.api_version && event.api_version !== STRIPE_API_VERSION) {
     // The endpoint's API version decides the shape of what arrives; the shop
