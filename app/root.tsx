@@ -23,7 +23,11 @@ import stylesHref from "~/styles/app.css";
 
 export const headers = passRetryAfter;
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
+];
 
 async function load({ request }: LoaderFunctionArgs) {
   const { data, headers } = await loadLayout(request);
@@ -61,7 +65,9 @@ function SiteHeader({ user }: { user: RootData["user"] | null }) {
         {user ? (
           <>
             <NavLink to="/account/purchases">Library</NavLink>
-            <span className="muted">{user.displayName}</span>
+            <span className="user-name muted" title={user.displayName}>
+              {user.displayName}
+            </span>
             <Form method="post" action="/logout" className="inline-form">
               <AuthenticityTokenInput />
               <button type="submit" className="link-button">

@@ -30,8 +30,10 @@ function layout(title: string, body: string, lang = "en"): string {
 </style>
 </head>
 <body>
-<p class="banner">Payment sandbox — no real money moves.</p>
+<header><p class="banner">Payment sandbox — no real money moves.</p></header>
+<main>
 ${body}
+</main>
 </body>
 </html>`;
 }
@@ -102,6 +104,21 @@ export function tossWindowPage(input: {
   );
 }
 
-export function messagePage(title: string, message: string, lang = "en"): string {
-  return layout(title, `<h1>${e(title)}</h1>\n<p class="error" role="alert">${e(message)}</p>`, lang);
+/**
+ * An end page. `shopUrl`: where the shop that sent the shopper lives (the
+ * origin of its return URLs); the page links back to it.
+ */
+export function messagePage(title: string, message: string, lang = "en", shopUrl: string | null = null): string {
+  const back = shopUrl ? `\n<p><a href="${e(shopUrl)}">${lang === "ko" ? "상점으로 돌아가기" : "Return to the shop"}</a></p>` : "";
+  return layout(title, `<h1>${e(title)}</h1>\n<p class="error" role="alert">${e(message)}</p>${back}`, lang);
+}
+
+/** The shop's home page for a return URL the shop gave, or null. */
+export function shopHome(returnUrl: string | null | undefined): string | null {
+  if (!returnUrl) return null;
+  try {
+    return `${new URL(returnUrl).origin}/`;
+  } catch {
+    return null;
+  }
 }

@@ -6,7 +6,7 @@ import { type SandboxContext, TimerSet } from "./context.ts";
 import { registerControl } from "./control.ts";
 import { FaultBook, type Provider } from "./faults.ts";
 import { type RequestContext, Router, readBody, redirect, sendHtml, sendJson } from "./http.ts";
-import { messagePage, stripeCheckoutPage, tossWindowPage } from "./pages.ts";
+import { messagePage, shopHome, stripeCheckoutPage, tossWindowPage } from "./pages.ts";
 import { StripeSandbox } from "./stripe.ts";
 import { TossSandbox } from "./toss.ts";
 import { TossSdkStandIn } from "./toss-sdk.ts";
@@ -157,7 +157,7 @@ function registerHostedPages(router: Router, stripe: StripeSandbox, toss: TossSa
         session.status === "complete"
           ? "This checkout session is complete: the payment was made."
           : "This checkout session has expired. Return to the shop and start again.";
-      return sendHtml(c.res, 410, messagePage("Checkout no longer available", message));
+      return sendHtml(c.res, 410, messagePage("Checkout no longer available", message, "en", shopHome(stripe.cancelUrl(c.params.id))));
     }
     sendHtml(
       c.res,
@@ -190,7 +190,7 @@ function registerHostedPages(router: Router, stripe: StripeSandbox, toss: TossSa
     const found = stripe.findSession(c.params.id);
     const cancelUrl = stripe.cancelUrl(c.params.id);
     if (!found) return sendHtml(c.res, 404, messagePage("Checkout not found", "This checkout link is not valid."));
-    if (!cancelUrl) return sendHtml(c.res, 200, messagePage("Checkout canceled", "You can close this window."));
+    if (!cancelUrl) return sendHtml(c.res, 200, messagePage("Checkout canceled", "You can close this window.", "en", shopHome(stripe.successUrl(c.params.id))));
     redirect(c.res, cancelUrl);
   });
 
@@ -201,7 +201,12 @@ function registerHostedPages(router: Router, stripe: StripeSandbox, toss: TossSa
       return sendHtml(
         c.res,
         410,
-        messagePage("결제창을 사용할 수 없습니다", `이 결제는 이미 처리되었거나 만료되었습니다 (status ${String(payment.status)}).`, "ko"),
+        messagePage(
+          "결제창을 사용할 수 없습니다",
+          `이 결제는 이미 처리되었거나 만료되었습니다 (status ${String(payment.status)}).`,
+          "ko",
+          shopHome(toss.shopReturnUrl(c.params.paymentKey)),
+        ),
       );
     }
     sendHtml(
@@ -218,7 +223,11 @@ function registerHostedPages(router: Router, stripe: StripeSandbox, toss: TossSa
     const key = c.params.paymentKey;
     const result = action === "approve" ? toss.approve(key) : action === "decline" ? toss.decline(key) : toss.cancelWindow(key);
     if (result.ok) return redirect(c.res, result.redirectUrl);
-    sendHtml(c.res, result.reason === "not_found" ? 404 : 409, messagePage("결제를 진행할 수 없습니다", result.message, "ko"));
+    sendHtml(
+      c.res,
+      result.reason === "not_found" ? 404 : 409,
+      messagePage("결제를 진행할 수 없습니다", result.message, "ko", shopHome(toss.shopReturnUrl(key))),
+    );
   };
   router.on("POST", "/v1/payments/:paymentKey/checkout/approve", windowAction("approve"));
   router.on("POST", "/v1/payments/:paymentKey/checkout/decline", windowAction("decline"));

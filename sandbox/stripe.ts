@@ -671,6 +671,11 @@ export class StripeSandbox {
   }
 
   /** Sessions for the hosted page's cancel button. */
+  successUrl(id: string): string | null {
+    const record = this.sessions.get(id);
+    return record ? ((record.session.success_url as string | null) ?? null) : null;
+  }
+
   cancelUrl(id: string): string | null {
     const record = this.sessions.get(id);
     return record ? (record.session.cancel_url as string | null) : null;

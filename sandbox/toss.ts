@@ -420,6 +420,11 @@ export class TossSandbox {
 
   // ---- the payment window (browser) ----------------------------------------
 
+  /** The return URL the shop gave for this payment's window (for links back to it). */
+  shopReturnUrl(paymentKey: string): string | null {
+    return this.payments.get(paymentKey)?.failUrl ?? null;
+  }
+
   findPayment(paymentKey: string): Json | undefined {
     const record = this.payments.get(paymentKey);
     if (!record) return undefined;

@@ -1,7 +1,8 @@
-import { useFetcher, useLocation } from "@remix-run/react";
+import { Link, useFetcher, useLocation } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useCart } from "~/cart/useCart";
+import { useRootData } from "~/root";
 import type { CartItem } from "~/services/cart";
 
 // Forms that post to the cart route's action. Without JavaScript they are
@@ -14,22 +15,40 @@ function useReturnTo(): string {
   return `${location.pathname}${location.search}`;
 }
 
+/** Add to cart; a product already in the cart, or owned, says so instead (with or without JavaScript). */
 export function AddToCartForm({ item }: { item: CartItem }) {
   const fetcher = useFetcher<{ ok: boolean; message: string }>();
   const cart = useCart();
   const hydrated = useHydrated();
   const returnTo = useReturnTo();
+  const owned = useRootData()?.owned.includes(item.id) ?? false;
   const inCart = cart.items.some((existing) => existing.id === item.id);
   const failed = fetcher.data && !fetcher.data.ok ? fetcher.data.message : null;
+  if (owned) {
+    return (
+      <Link to="/account/purchases" className="tag tag-owned" aria-label={`${item.title} is in your library`}>
+        In your library
+      </Link>
+    );
+  }
+  if (inCart) {
+    return (
+      <Link to="/cart" className="tag" aria-label={`${item.title} is in your cart`}>
+        In your cart
+      </Link>
+    );
+  }
+  // Without JavaScript the page reloads: back at this product, not at the top.
+  const anchor = `add-${item.id}`;
   return (
-    <fetcher.Form method="post" action="/cart" onSubmit={() => cart.add(item)} className="cart-form">
+    <fetcher.Form method="post" action="/cart" onSubmit={() => cart.add(item)} className="cart-form" id={anchor}>
       <AuthenticityTokenInput />
       <input type="hidden" name="intent" value="add" />
       <input type="hidden" name="productId" value={item.id} />
-      <input type="hidden" name="returnTo" value={returnTo} />
+      <input type="hidden" name="returnTo" value={`${returnTo}#${anchor}`} />
       {hydrated ? <input type="hidden" name="enhanced" value="1" /> : null}
-      <button type="submit" className="button" disabled={hydrated && inCart} aria-label={`Add ${item.title} to cart`}>
-        {hydrated && inCart ? "In your cart" : "Add to cart"}
+      <button type="submit" className="button" aria-label={`Add ${item.title} to cart`}>
+        Add to cart
       </button>
       {failed ? <p role="alert">{failed}</p> : null}
     </fetcher.Form>

@@ -98,7 +98,7 @@ export function TossCheckoutForm({ items }: { items: CartItem[] }) {
       <input type="hidden" name="items" value={serializeCheckoutItems(items)} />
       {hydrated ? <input type="hidden" name="enhanced" value="1" /> : null}
       <button type="submit" className="button" disabled={busy}>
-        {busy ? "결제 준비 중…" : "결제하기"}
+        <span lang="ko">{busy ? "결제 준비 중…" : "결제하기"}</span>
       </button>
       {answer && !answer.ok && fetcher.state === "idle" ? (
         <div className="alert" role="alert">
@@ -114,7 +114,7 @@ export function TossCheckoutForm({ items }: { items: CartItem[] }) {
       ) : null}
       {canceled ? (
         <p className="notice" role="status">
-          결제를 취소했습니다. Nothing was charged; press 결제하기 to try again.
+          <span lang="ko">결제를 취소했습니다.</span> Nothing was charged; press <span lang="ko">결제하기</span> to try again.
         </p>
       ) : null}
     </fetcher.Form>

@@ -1,4 +1,4 @@
-// Dates are shown in UTC so the server's HTML and the browser's render agree.
+// Dates in UTC: what the server renders (see LocalTime for the browser's own zone).
 const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 

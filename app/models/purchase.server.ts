@@ -54,7 +54,9 @@ export async function listCheckoutSessions(buyerId: string, take = 50) {
       currency: true,
       createdAt: true,
       receiptNumber: true,
+      quoteHash: true,
       _count: { select: { orders: true } },
+      orders: { orderBy: { createdAt: "asc" }, take: 3, select: { product: { select: { title: true } } } },
     },
   });
 }

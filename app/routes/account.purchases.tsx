@@ -2,10 +2,12 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FileLinks } from "~/components/FileLinks";
-import { formatDate, formatDateTime } from "~/components/format";
+import { LocalTime } from "~/components/LocalTime";
 import { Price } from "~/components/Price";
+import { CHECKOUT_STATUS_WORDS, statusWord } from "~/components/status";
 import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.server";
 import { requireUser } from "~/services/auth.server";
+import { groupAttempts } from "~/services/checkout-history";
 import { guard } from "~/services/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplace" }];
@@ -13,22 +15,23 @@ export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplac
 async function load({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const [owned, sessions] = await Promise.all([listOwnedProducts(user.id), listCheckoutSessions(user.id)]);
-  return json({ owned, sessions }, { headers: { "Cache-Control": "private, no-store" } });
+  const purchases = groupAttempts(sessions).map(({ latest, attempts }) => ({
+    id: latest.id,
+    status: latest.status,
+    total: latest.total,
+    currency: latest.currency,
+    createdAt: latest.createdAt,
+    titles: latest.orders.map((order) => order.product.title),
+    lines: latest._count.orders,
+    attempts,
+  }));
+  return json({ owned, purchases }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
-const STATUS_WORDS: Record<string, string> = {
-  PAID: "Paid",
-  PENDING: "Awaiting payment",
-  FAILED: "Failed, nothing charged",
-  EXPIRED: "Expired, nothing charged",
-  CANCELED: "Canceled, nothing charged",
-  REFUNDED: "Refunded",
-};
-
 export default function Purchases() {
-  const { owned, sessions } = useLoaderData<typeof loader>();
+  const { owned, purchases } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Your library</h1>
@@ -43,7 +46,7 @@ export default function Purchases() {
               <div>
                 <strong>{product.title}</strong>
                 <div className="muted">
-                  by {product.seller.displayName} · bought {formatDate(order.paidAt ?? grantedAt)}
+                  by {product.seller.displayName} · bought <LocalTime value={order.paidAt ?? grantedAt} dateOnly />
                 </div>
                 {suspendedAt ? (
                   <p className="flag" data-testid="access-suspended">
@@ -67,38 +70,34 @@ export default function Purchases() {
         <AuthenticityTokenInput />
         <input type="hidden" name="scope" value="everywhere" />
         <p className="muted">Logged in on a device you no longer use, or someone else&apos;s? End every session of this account.</p>
-        <button type="submit" className="button secondary">
+        <button type="submit" className="button button-secondary">
           Log out everywhere
         </button>
       </Form>
       <h2>Past checkouts</h2>
-      {sessions.length === 0 ? (
+      {purchases.length === 0 ? (
         <p className="muted">No checkouts yet.</p>
       ) : (
-        <table className="sessions">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Products</th>
-              <th>Total</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((session) => (
-              <tr key={session.id} data-testid="past-checkout">
-                <td>
-                  <Link to={`/checkout/${session.id}/success`}>{formatDateTime(session.createdAt)}</Link>
-                </td>
-                <td>{session._count.orders}</td>
-                <td>
-                  <Price amount={session.total} currency={session.currency} />
-                </td>
-                <td>{STATUS_WORDS[session.status] ?? session.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="history" aria-label="Past checkouts">
+          {purchases.map((purchase) => (
+            <li key={purchase.id} className="history-entry" data-testid="past-checkout" data-status={purchase.status}>
+              <div>
+                <Link to={`/checkout/${purchase.id}/success`}>
+                  {purchase.titles.join(", ")}
+                  {purchase.lines > purchase.titles.length ? ` and ${purchase.lines - purchase.titles.length} more` : ""}
+                </Link>
+                <div className="muted">
+                  <LocalTime value={purchase.createdAt} />
+                  {purchase.attempts > 1 ? ` · ${purchase.attempts} attempts` : ""}
+                </div>
+              </div>
+              <div className="history-state">
+                <Price amount={purchase.total} currency={purchase.currency} />
+                <div className="muted">{statusWord(CHECKOUT_STATUS_WORDS, purchase.status)}</div>
+              </div>
+            </li>
+          ))}
+        </ul>
       )}
     </>
   );

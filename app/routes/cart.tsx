@@ -8,7 +8,7 @@ import { useCart } from "~/cart/useCart";
 import { Price } from "~/components/Price";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { useRootData } from "~/root";
-import { requireUser, safeRedirectTarget } from "~/services/auth.server";
+import { getUser, requireUser, safeRedirectTarget } from "~/services/auth.server";
 import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart";
 import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
 import { checkoutRefusal } from "~/services/checkout-http";
@@ -33,7 +33,12 @@ const CartChangeForm = z.object({
 // `enhanced` is rendered only after hydration: the page then opens the payment
 // window itself (TossPayments' SDK) and wants JSON instead of a redirect.
 // `fallback`: the page's SDK could not open TossPayments' window and posts as without JavaScript.
-const CheckoutIntent = z.object({ intent: z.literal("checkout"), enhanced: z.literal("1").optional(), fallback: z.literal("1").optional() });
+const CheckoutIntent = z.object({
+  intent: z.literal("checkout"),
+  enhanced: z.literal("1").optional(),
+  fallback: z.literal("1").optional(),
+  returnTo: z.string().optional(),
+});
 
 async function act({ request }: ActionFunctionArgs) {
   const form = await readProtectedForm(request);
@@ -41,7 +46,9 @@ async function act({ request }: ActionFunctionArgs) {
 
   const checkout = CheckoutIntent.safeParse(fields);
   if (checkout.success) {
-    const user = await requireUser(request, "/cart");
+    // Signed out: log in (or sign up) and come back where the shopper was,
+    // the cart or the product page of "Buy now".
+    const user = await requireUser(request, safeRedirectTarget(checkout.data.returnTo ?? "/cart"));
     const inBrowser = checkout.data.enhanced === "1";
     const result = await checkoutPost(request, user, form.get("items"), { inBrowser, sdkFailed: checkout.data.fallback === "1" });
     if (result.kind === "opened") {
@@ -65,7 +72,7 @@ async function act({ request }: ActionFunctionArgs) {
   }
   const { intent, productId, returnTo, enhanced } = parsed.data;
   const ids = await readCartIds(request);
-  const change = intent === "add" ? await addToCart(ids, productId) : removeFromCart(ids, productId);
+  const change = intent === "add" ? await addToCart(ids, productId, await getUser(request)) : removeFromCart(ids, productId);
   const back = safeRedirectTarget(returnTo ?? "/cart");
 
   // With JavaScript the page wrote the cookie before sending the change, so
@@ -92,7 +99,7 @@ function CheckoutForm({ items }: { items: CartItem[] }) {
       <input type="hidden" name="intent" value="checkout" />
       <input type="hidden" name="items" value={serializeCheckoutItems(items)} />
       <button type="submit" className="button" disabled={submitting}>
-        {submitting ? "결제 준비 중…" : "결제하기"}
+        <span lang="ko">{submitting ? "결제 준비 중…" : "결제하기"}</span>
       </button>
     </Form>
   );
@@ -142,7 +149,15 @@ export default function CartPage() {
         const subtotal = payable.reduce((sum, item) => sum + item.price, 0);
         return (
           <section key={group.currency} className="cart-group" aria-label={`${group.currency} items`} data-testid={`cart-group-${group.currency}`}>
-            <h2>{group.currency === "USD" ? "Paid in US dollars (Stripe)" : "원화 결제 (TossPayments)"}</h2>
+            <h2>
+              {group.currency === "USD" ? (
+                "Paid in US dollars (Stripe)"
+              ) : (
+                <>
+                  <span lang="ko">원화 결제</span> (TossPayments)
+                </>
+              )}
+            </h2>
             <ul className="cart-lines">
               {group.items.map((item) => (
                 <li key={item.id} className="cart-line" data-testid="cart-line">

@@ -1,6 +1,8 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { formatDateTime, providerName } from "~/components/format";
+import { providerName } from "~/components/format";
+import { LocalTime } from "~/components/LocalTime";
+import { Reference } from "~/components/Reference";
 import { formatMoney } from "~/services/money";
 import { requireUser } from "~/services/auth.server";
 import { requireOwnCheckout } from "~/services/purchase.server";
@@ -46,10 +48,17 @@ export default function Receipt() {
           {checkout.buyer.displayName} &lt;{checkout.buyer.email}&gt;
         </dd>
         <dt>Date paid</dt>
-        <dd>{formatDateTime(checkout.paidAt)}</dd>
+        <dd>
+          <LocalTime value={checkout.paidAt} />
+        </dd>
         <dt>Paid with</dt>
         <dd>
-          {providerName(checkout.provider)}, reference <code>{checkout.payment?.providerReference}</code>
+          {providerName(checkout.provider)}
+          {checkout.payment?.providerReference ? (
+            <>
+              , reference <Reference value={checkout.payment.providerReference} />
+            </>
+          ) : null}
         </dd>
         {checkout.status === "REFUNDED" ? (
           <>

@@ -5,6 +5,8 @@ import { useEffect, useState } from "react";
 import { FileLinks } from "~/components/FileLinks";
 import { providerName } from "~/components/format";
 import { Price } from "~/components/Price";
+import { Reference } from "~/components/Reference";
+import { ORDER_STATUS_WORDS, statusWord } from "~/components/status";
 import { requireUser } from "~/services/auth.server";
 import { cartWithout } from "~/services/cart.server";
 import { checkFromPage, settleFromReturn } from "~/services/fulfillment.server";
@@ -51,8 +53,16 @@ async function load({ request, params }: LoaderFunctionArgs) {
   const waitingSince = Number(url.searchParams.get("t")) || Date.now();
   const waited = Date.now() - waitingSince;
   const polling = checkout.status === "PENDING" && waited < POLL_FOR_MS;
+  // Whether the provider named a payment under way (an asynchronous method,
+  // an approval being confirmed); its id itself stays on the server.
+  const { payment, ...shown } = checkout;
+  const view = {
+    ...shown,
+    paymentUnderWay: Boolean(payment?.providerPaymentId) && checkout.status === "PENDING",
+    providerReference: payment?.providerReference ?? null,
+  };
   return json(
-    { checkout, polling, refreshSeconds: pollDelaySeconds(waited), refreshUrl: `${page}?t=${waitingSince}` },
+    { checkout: view, polling, refreshSeconds: pollDelaySeconds(waited), refreshUrl: `${page}?t=${waitingSince}` },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -98,8 +108,8 @@ function Orders({ checkout, withFiles }: { checkout: Checkout; withFiles: boolea
           </div>
           <div>
             <Price amount={order.amount} currency={order.currency} />
-            <div data-testid="order-status" className="muted">
-              {order.status}
+            <div data-testid="order-status" data-status={order.status} className="muted">
+              {statusWord(ORDER_STATUS_WORDS, order.status)}
             </div>
           </div>
         </li>
@@ -133,14 +143,7 @@ export default function CheckoutResult() {
       <section data-testid="checkout-result" data-status="PAID">
         <h1>Thank you: your purchase is complete</h1>
         <p>
-          Paid with {providerName(checkout.provider)}
-          {checkout.payment?.providerReference ? (
-            <>
-              {" "}
-              (reference <code>{checkout.payment.providerReference}</code>)
-            </>
-          ) : null}
-          . Receipt <strong data-testid="receipt-number">{checkout.receiptNumber}</strong>.
+          Paid with {providerName(checkout.provider)}. Receipt <strong data-testid="receipt-number">{checkout.receiptNumber}</strong>.
         </p>
         <Orders checkout={checkout} withFiles />
         <Total checkout={checkout} />
@@ -148,11 +151,16 @@ export default function CheckoutResult() {
           <Link to={`/checkout/${checkout.id}/receipt`}>View receipt</Link>
           <Link to="/account/purchases">Your library</Link>
         </p>
+        {checkout.providerReference ? (
+          <p className="muted">
+            {providerName(checkout.provider)} reference: <Reference value={checkout.providerReference} />
+          </p>
+        ) : null}
       </section>
     );
   }
 
-  if (checkout.status === "PENDING") {
+  if (checkout.status === "PENDING" && checkout.paymentUnderWay) {
     const waiting = polling && !gaveUp;
     return (
       <section data-testid="checkout-result" data-status="PENDING">
@@ -163,13 +171,36 @@ export default function CheckoutResult() {
         ) : null}
         <h1>Processing your payment…</h1>
         {waiting ? (
-          <p role="status">Your payment is being confirmed. This page updates by itself; there is no need to pay again.</p>
+          <p role="status">
+            {providerName(checkout.provider)} reported your payment and it is being confirmed. This page updates by itself;
+            there is no need to pay again.
+          </p>
         ) : (
           <p role="status">
             Confirmation is taking longer than usual. Your purchase will appear in{" "}
-            <Link to="/account/purchases">your library</Link> as soon as the payment is confirmed.
+            <Link to="/account/purchases">your library</Link> as soon as the payment is confirmed; there is no need to pay
+            again.
           </p>
         )}
+        <Orders checkout={checkout} withFiles={false} />
+        <Total checkout={checkout} />
+      </section>
+    );
+  }
+
+  if (checkout.status === "PENDING") {
+    return (
+      <section data-testid="checkout-result" data-status="PENDING">
+        {polling && !gaveUp ? (
+          <noscript>
+            <meta httpEquiv="refresh" content={`${refreshSeconds};url=${refreshUrl}`} />
+          </noscript>
+        ) : null}
+        <h1>Waiting for your payment</h1>
+        <p role="status">
+          This checkout is open and nothing has been paid yet. Continue to {providerName(checkout.provider)}&apos;s payment
+          page to pay, or cancel it: your cart stays as it is.
+        </p>
         <Orders checkout={checkout} withFiles={false} />
         <Total checkout={checkout} />
         <div className="product-actions">
@@ -180,7 +211,7 @@ export default function CheckoutResult() {
           ) : null}
           <Form method="post" action={`/checkout/${checkout.id}/cancel`}>
             <AuthenticityTokenInput />
-            <button type="submit" className="button secondary">
+            <button type="submit" className="button button-secondary">
               Cancel this checkout
             </button>
           </Form>

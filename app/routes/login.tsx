@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
+import { ReturnNotice } from "~/components/ReturnNotice";
 import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/auth.server";
 import { readProtectedForm } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
@@ -39,7 +40,7 @@ export default function LoginPage() {
   return (
     <>
       <h1>Log in</h1>
-      {redirectTo === "/cart" ? <p className="notice">Log in to pay for your cart. It is kept while you do.</p> : null}
+      <ReturnNotice redirectTo={redirectTo} action="Log in" />
       <Form method="post" className="form" noValidate>
         <AuthenticityTokenInput />
         <input type="hidden" name="redirectTo" value={redirectTo} />

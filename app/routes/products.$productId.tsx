@@ -1,11 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { Price } from "~/components/Price";
 import { AddToCartForm } from "~/cart/CartForms";
 import { productKindLabel } from "~/components/ProductCard";
 import { VerificationBadge } from "~/components/VerificationBadge";
+import { useRootData } from "~/root";
 import { findPublishedProduct } from "~/models/product.server";
 import { serializeCheckoutItems, toCartItem } from "~/services/cart";
 import { formatFileSize } from "~/services/files";
@@ -29,6 +30,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function ProductPage() {
   const { product } = useLoaderData<typeof loader>();
+  const root = useRootData();
+  const [searchParams] = useSearchParams();
+  const owned = root?.owned.includes(product.id) ?? false;
+  // Back from logging in or signing up to buy this product: one press continues.
+  const resumingPurchase = searchParams.get("buy") === "1" && Boolean(root?.user) && !owned;
   return (
     <article className="product">
       <p className="muted">
@@ -41,17 +47,29 @@ export default function ProductPage() {
       <p>
         <Price amount={product.price} currency={product.currency} />
       </p>
-      <div className="product-actions">
-        <AddToCartForm item={toCartItem(product)} />
-        <Form method="post" action="/cart">
-          <AuthenticityTokenInput />
-          <input type="hidden" name="intent" value="checkout" />
-          <input type="hidden" name="items" value={serializeCheckoutItems([product])} />
-          <button type="submit" className="button button-secondary">
-            Buy now
-          </button>
-        </Form>
-      </div>
+      {resumingPurchase ? (
+        <p className="notice" role="status">
+          You are logged in. Press Buy now to pay for {product.title}.
+        </p>
+      ) : null}
+      {owned ? (
+        <p className="notice">
+          You own this product: its files are in <Link to="/account/purchases">your library</Link>.
+        </p>
+      ) : (
+        <div className="product-actions">
+          <AddToCartForm item={toCartItem(product)} />
+          <Form method="post" action="/cart">
+            <AuthenticityTokenInput />
+            <input type="hidden" name="intent" value="checkout" />
+            <input type="hidden" name="items" value={serializeCheckoutItems([product])} />
+            <input type="hidden" name="returnTo" value={`/products/${product.id}?buy=1`} />
+            <button type="submit" className="button button-secondary" autoFocus={resumingPurchase}>
+              Buy now
+            </button>
+          </Form>
+        </div>
+      )}
       <h2>Files</h2>
       <ul className="files">
         {product.files.map((file) => (

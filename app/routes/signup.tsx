@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
+import { ReturnNotice } from "~/components/ReturnNotice";
 import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/auth.server";
 import { readProtectedForm } from "~/services/csrf.server";
 import { fieldErrors } from "~/services/form-errors";
@@ -40,6 +41,7 @@ export default function SignUpPage() {
   return (
     <>
       <h1>Create an account</h1>
+      <ReturnNotice redirectTo={redirectTo} action="Create an account" />
       <Form method="post" className="form" noValidate>
         <AuthenticityTokenInput />
         <input type="hidden" name="redirectTo" value={redirectTo} />

@@ -45,14 +45,20 @@ export interface CartView {
   ids: string[];
 }
 
-export async function viewCart(ids: readonly string[], user: { id: string } | null): Promise<CartView> {
-  const products = await findProductsByIds(ids);
+/**
+ * The cart as the server sees it. `owned`: every product the user holds (the
+ * pages mark them), read in the same round as the cart's products.
+ */
+export async function viewCart(ids: readonly string[], user: { id: string } | null): Promise<CartView & { owned: Set<string> }> {
+  const [products, owned] = await Promise.all([
+    findProductsByIds(ids),
+    user ? findOwnedProductIds(user.id) : Promise.resolve(new Set<string>()),
+  ]);
   const byId = new Map(products.map((product) => [product.id, product]));
   const available = ids.flatMap((id) => {
     const product = byId.get(id);
     return product && product.published ? [product] : [];
   });
-  const owned = user ? await findOwnedProductIds(user.id, available.map((p) => p.id)) : new Set<string>();
   const flags: Record<string, CartFlag> = {};
   for (const product of available) {
     if (owned.has(product.id)) flags[product.id] = "owned";
@@ -63,15 +69,22 @@ export async function viewCart(ids: readonly string[], user: { id: string } | nu
     flags,
     dropped: ids.length - available.length,
     ids: available.map((product) => product.id),
+    owned,
   };
 }
 
 export type CartChange = { ok: true; ids: string[]; message: string } | { ok: false; status: number; message: string };
 
-export async function addToCart(ids: readonly string[], productId: string): Promise<CartChange> {
-  const [product] = await findProductsByIds([productId]);
+export async function addToCart(ids: readonly string[], productId: string, user: { id: string } | null): Promise<CartChange> {
+  const [[product], owned] = await Promise.all([
+    findProductsByIds([productId]),
+    user ? findOwnedProductIds(user.id, [productId]) : Promise.resolve(new Set<string>()),
+  ]);
   if (!product || !product.published) {
     return { ok: false, status: 404, message: "That product is no longer available, so it was not added." };
+  }
+  if (owned.has(productId)) {
+    return { ok: false, status: 409, message: `You already own ${product.title}: its files are in your library, so it was not added.` };
   }
   if (ids.includes(productId)) return { ok: true, ids: [...ids], message: `${product.title} is already in your cart.` };
   if (ids.length >= MAX_CART_ITEMS) {

@@ -32,6 +32,8 @@ export async function loadLayout(request: Request) {
       user: user ? { id: user.id, displayName: user.displayName, isSeller: user.isSeller } : null,
       csrfToken,
       cart: { items: cart.items, flags: cart.flags },
+      /** Products the user owns: shown as "In your library" instead of for sale. */
+      owned: [...cart.owned],
       notices,
     },
     headers,

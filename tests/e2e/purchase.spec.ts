@@ -37,7 +37,7 @@ for (const javaScriptEnabled of [true, false]) {
       const result = page.getByTestId("checkout-result");
       await expect(result).toHaveAttribute("data-status", "PAID");
       await expect(page.getByTestId("order-line")).toHaveCount(3);
-      await expect(page.getByTestId("order-status")).toHaveText(["PAID", "PAID", "PAID"]);
+      await expect(page.getByTestId("order-status")).toHaveText(["Paid", "Paid", "Paid"]);
       await expect(page.getByText("Paid with Stripe")).toBeVisible();
 
       for (const title of BOUGHT) {
@@ -82,7 +82,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(result).toHaveAttribute("data-status", "PENDING");
       await expect(page.getByRole("heading", { name: "Processing your payment…" })).toBeVisible();
       await expect(result).toHaveAttribute("data-status", "PAID", { timeout: 20_000 });
-      await expect(page.getByTestId("order-status")).toHaveText(["PAID"]);
+      await expect(page.getByTestId("order-status")).toHaveText(["Paid"]);
     });
   });
 }

@@ -105,7 +105,7 @@ async function approveAndExpectPaid(page: Page, sessionId?: string): Promise<URL
   await expect(page.getByTestId("checkout-result")).toHaveAttribute("data-status", "PAID");
   expect(new URL(page.url()).pathname).toBe(`/checkout/${returnedTo}/success`);
   await expect(page.getByTestId("order-line")).toHaveCount(3);
-  expect(await page.getByTestId("order-status").allTextContents()).toEqual(["PAID", "PAID", "PAID"]);
+  await expect(page.getByTestId("order-status")).toHaveText(["Paid", "Paid", "Paid"]);
   return returnUrl;
 }
 

@@ -7,6 +7,7 @@ import { loadLayout } from "~/services/layout.server";
 import { seedCatalog } from "../../prisma/seed";
 import { prepareDatabase, releaseDatabase } from "../support/database";
 import { respond, Visitor } from "../support/requests";
+import { createUser, visitorFor } from "../support/shop";
 
 async function productId(slug: string) {
   return (await db().product.findUniqueOrThrow({ where: { slug } })).id;
@@ -37,6 +38,39 @@ describe("the cart action and the cart the server sees", () => {
     const { data } = await loadLayout(visitor.get("/"));
     expect(data.cart.items.map((item) => item.id)).toEqual([id]);
     expect(data.notices).toEqual(["Added SQL Copilot Prompt Pack to your cart."]);
+  });
+
+  it("does not add a product the shopper owns, says why, and marks it owned on every page", async () => {
+    const owner = await createUser("owner");
+    const id = await productId("sql-copilot-prompts");
+    const product = await db().product.findUniqueOrThrow({ where: { id } });
+    const session = await db().checkoutSession.create({
+      data: {
+        buyerId: owner.id,
+        currency: product.currency,
+        total: product.price,
+        provider: "STRIPE",
+        status: "PAID",
+        quoteHash: randomUUID(),
+        expiresAt: new Date(),
+        paidAt: new Date(),
+        orders: { create: { productId: id, buyerId: owner.id, amount: product.price, currency: product.currency, status: "PAID" } },
+      },
+      include: { orders: true },
+    });
+    await db().entitlement.create({ data: { userId: owner.id, productId: id, orderId: session.orders[0].id } });
+    const visitor = await visitorFor(owner);
+
+    const plain = await post(visitor, { intent: "add", productId: id, returnTo: "/" });
+    expect(plain.status).toBe(303);
+    const { data } = await loadLayout(visitor.get("/"));
+    expect(data.cart.items).toEqual([]);
+    expect(data.owned).toEqual([id]);
+    expect(data.notices).toEqual(["You already own SQL Copilot Prompt Pack: its files are in your library, so it was not added."]);
+
+    const enhanced = await post(visitor, { intent: "add", productId: id, enhanced: "1" });
+    expect(enhanced.status).toBe(409);
+    expect((await enhanced.json()).message).toMatch(/^You already own SQL Copilot Prompt Pack/);
   });
 
   it("answers an enhanced add with JSON and no redirect", async () => {

@@ -48,8 +48,10 @@ export type PaymentOutcome =
    * A payment is under way (an asynchronous method, an approval not yet
    * confirmed), or the provider could not say. `confirmRetry`: the confirm
    * met a transient error; confirm again later under the next key.
+   * `paymentId`: the provider named the payment under way (the shop then
+   * tells the shopper it is being processed, not merely waiting).
    */
-  | { kind: "processing"; confirmRetry?: boolean }
+  | { kind: "processing"; confirmRetry?: boolean; paymentId?: string }
   | { kind: "failed"; code: string; message: string }
   | { kind: "canceled"; code: string; message: string }
   | { kind: "expired" }

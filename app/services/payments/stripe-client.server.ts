@@ -58,7 +58,8 @@ export function outcomeOfCheckoutSession(session: Stripe.Checkout.Session): Paym
   if (session.status === "expired") return { kind: "expired" };
   if (session.status === "open") return { kind: "open" };
   // complete but unpaid: an asynchronous payment method is still settling.
-  return { kind: "processing" };
+  const paymentId = paymentIntentId(session.payment_intent);
+  return paymentId ? { kind: "processing", paymentId } : { kind: "processing" };
 }
 
 export function describeError(error: unknown): { code: string; message: string } {
