@@ -10,6 +10,7 @@ const ANSWERS: Record<CheckoutRefusal["kind"], { status: number; heading: string
   invalid: { status: 400, heading: null },
   limited: { status: 429, heading: null },
   changed: { status: 409, heading: "The cart changed since you saw it, so nothing was charged:" },
+  "not-for-sale": { status: 409, heading: "This cart holds products you cannot buy, so nothing was charged:" },
   "below-minimum": { status: 422, heading: "This cart cannot be paid as it is, so nothing was charged:" },
   preparing: { status: 202, heading: "Your payment page is still being prepared." },
   "provider-unavailable": { status: 502, heading: "Nothing was charged." },

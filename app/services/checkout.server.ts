@@ -37,6 +37,7 @@ export type CheckoutPostResult =
   | { kind: "invalid"; problems: string[] }
   | { kind: "limited"; problems: string[]; retryAfterSeconds: number }
   | { kind: "changed"; problems: string[] }
+  | { kind: "not-for-sale"; problems: string[] }
   | { kind: "below-minimum"; problems: string[] }
   /** Another request is opening this very checkout at the provider and has not finished. */
   | { kind: "preparing"; sessionId: string; problems: string[] }

@@ -23,8 +23,10 @@ export interface Quote {
 
 export type QuoteResult =
   | { ok: true; quote: Quote }
-  /** The cart is not what the shopper saw: a price, a product or its availability changed. */
+  /** The cart is not what the shopper saw: a price changed, or the currencies are mixed. */
   | { ok: false; reason: "changed"; problems: string[] }
+  /** Products the shopper cannot buy: owned already, their own, or no longer for sale. */
+  | { ok: false; reason: "not-for-sale"; problems: string[] }
   /** The total is below what the provider can charge. */
   | { ok: false; reason: "below-minimum"; problems: string[] };
 
@@ -45,6 +47,7 @@ export async function quoteCart(buyer: { id: string }, items: readonly CheckoutI
   const byId = new Map(products.map((product) => [product.id, product]));
 
   const problems: string[] = [];
+  let priceChanged = false;
   const lines: QuoteLine[] = [];
   for (const item of unique) {
     const product = byId.get(item.id);
@@ -63,11 +66,12 @@ export async function quoteCart(buyer: { id: string }, items: readonly CheckoutI
     if (product.currency !== item.currency || product.price !== item.price) {
       const shown = item.currency === product.currency ? formatMoney(item.price, item.currency) : `${item.price} ${item.currency}`;
       problems.push(`The price of ${product.title} changed from ${shown} to ${formatMoney(product.price, product.currency)}.`);
+      priceChanged = true;
       continue;
     }
     lines.push({ productId: product.id, title: product.title, amount: product.price });
   }
-  if (problems.length > 0) return { ok: false, reason: "changed", problems };
+  if (problems.length > 0) return { ok: false, reason: priceChanged ? "changed" : "not-for-sale", problems };
 
   const currency = unique[0].currency;
   const total = sumMinorUnits(lines.map((line) => line.amount));
