@@ -58,6 +58,10 @@ describe("Stripe Checkout Sessions through the official SDK", () => {
       type: "StripeInvalidRequestError",
       statusCode: 400,
     });
+    // Its page says so and leads back to the shop that sent the shopper.
+    const page = await fetch(created.url!);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain(`<a href="${new URL(created.cancel_url!).origin}/">Return to the shop</a>`);
   });
 
   it("replays the same session for a repeated Idempotency-Key with the same parameters", async () => {

@@ -261,6 +261,10 @@ describe("TossPayments API through fetch", () => {
     expect(event.data.status).toBe("EXPIRED");
     const page = await fetch(payment.checkout.url);
     expect(page.status).toBe(410);
+    // The end page leads back to the shop that sent the shopper, inside landmarks.
+    const html = await page.text();
+    expect(html).toContain(`<a href="${new URL(windowRequest().failUrl).origin}/">상점으로 돌아가기</a>`);
+    expect(html).toMatch(/<main>[\s\S]*<h1>/);
   });
 
   it("answers POST /v1/payments with 404, as an unknown route, once the server-created window is switched off", async () => {
