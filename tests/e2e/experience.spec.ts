@@ -23,30 +23,25 @@ for (const javaScriptEnabled of [true, false]) {
       for (const title of [USD_A, USD_B, KRW_A, KRW_B]) await addFromCatalog(page, title, javaScriptEnabled);
       const elsewhere = await context.newPage();
 
-      await page.goto("/cart");
-      await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
-      await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
-      // Meanwhile the cart changes in another tab.
-      await elsewhere.goto("/cart");
-      await elsewhere.getByRole("button", { name: `Remove ${USD_A} from cart` }).click();
-      await expect(elsewhere.getByTestId("cart-line")).toHaveCount(3);
+      // For each provider: open its page, change the cart in another tab meanwhile, come Back.
+      const rounds = [
+        { group: "cart-group-USD", providerButton: /^Pay /, removed: USD_A, left: 3 },
+        { group: "cart-group-KRW", providerButton: "결제 승인", removed: KRW_A, left: 2 },
+      ];
+      for (const { group, providerButton, removed, left } of rounds) {
+        await page.goto("/cart");
+        await page.getByTestId(group).getByRole("button", { name: "결제하기" }).click();
+        await expect(page.getByRole("button", { name: providerButton })).toBeVisible();
+        await elsewhere.goto("/cart");
+        await elsewhere.getByRole("button", { name: `Remove ${removed} from cart` }).click();
+        await expect(elsewhere.getByTestId("cart-line")).toHaveCount(left);
 
-      await page.goBack();
-      await expect(page).toHaveURL(/\/cart$/);
-      await expect(page.getByTestId("cart-line")).toHaveCount(3);
-      await expect(page.getByTestId("cart-group-USD")).not.toContainText(USD_A);
-      await expect(page.getByTestId("cart-count")).toHaveText("3");
-
-      await page.getByTestId("cart-group-KRW").getByRole("button", { name: "결제하기" }).click();
-      await expect(page.getByRole("button", { name: "결제 승인" })).toBeVisible();
-      await elsewhere.goto("/cart");
-      await elsewhere.getByRole("button", { name: `Remove ${KRW_A} from cart` }).click();
-      await expect(elsewhere.getByTestId("cart-line")).toHaveCount(2);
-
-      await page.goBack();
-      await expect(page).toHaveURL(/\/cart$/);
-      await expect(page.getByTestId("cart-line")).toHaveCount(2);
-      await expect(page.getByTestId("cart-group-KRW")).not.toContainText(KRW_A);
+        await page.goBack();
+        await expect(page).toHaveURL(/\/cart$/);
+        await expect(page.getByTestId("cart-line")).toHaveCount(left);
+        await expect(page.getByTestId(group)).not.toContainText(removed);
+        await expect(page.getByTestId("cart-count")).toHaveText(String(left));
+      }
     });
 
     test("a canceled Toss payment returns to the cart calmly, and the library shows the tries as one purchase", async ({ page }) => {
