@@ -76,7 +76,10 @@ function SiteHeader({ user }: { user: RootData["user"] | null }) {
             </Form>
           </>
         ) : (
-          <NavLink to="/login">Log in</NavLink>
+          <>
+            <NavLink to="/login">Log in</NavLink>
+            <NavLink to="/signup">Sign up</NavLink>
+          </>
         )}
       </nav>
     </header>

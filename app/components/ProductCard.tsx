@@ -2,7 +2,9 @@ import { Link } from "@remix-run/react";
 import { AddToCartForm } from "~/cart/CartForms";
 import { Price } from "~/components/Price";
 import { VerificationBadge, type VerificationLevel } from "~/components/VerificationBadge";
+import { ProductCover } from "~/components/ProductCover";
 import { toCartItem } from "~/services/cart";
+import { productKindLabel } from "~/services/catalog/kinds";
 import type { CurrencyCode } from "~/services/money";
 
 export interface ProductSummary {
@@ -14,23 +16,16 @@ export interface ProductSummary {
   currency: CurrencyCode;
   verificationLevel: VerificationLevel;
   seller: { id: string; displayName: string };
-}
-
-const KIND_LABELS: Record<string, string> = {
-  MODEL: "Model",
-  PROMPT_PACK: "Prompt pack",
-  DATASET: "Dataset",
-  AGENT: "Agent",
-};
-
-export function productKindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind;
+  coverUrl: string;
 }
 
 export function ProductCard({ product }: { product: ProductSummary }) {
   return (
     <article className="card" data-testid="product-card">
-      <span className="muted">{productKindLabel(product.kind)}</span>
+      <ProductCover src={product.coverUrl} />
+      <span className="muted" data-testid="product-kind">
+        {productKindLabel(product.kind)}
+      </span>
       <h2>
         <Link to={`/products/${product.id}`}>{product.title}</Link>
       </h2>

@@ -1,5 +1,6 @@
 import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import type { Currency, ProductKind } from "~/generated/prisma/enums";
 
 const sellerSummary = { select: { id: true, displayName: true } } as const;
 
@@ -11,21 +12,62 @@ export const purchasedProductSelect = {
   files: { select: { id: true, filename: true, sizeBytes: true }, orderBy: { filename: "asc" } },
 } as const;
 
-export async function listPublishedProducts() {
-  return db().product.findMany({
-    where: { published: true },
-    orderBy: [{ createdAt: "asc" }, { title: "asc" }],
-    select: {
-      id: true,
-      title: true,
-      summary: true,
-      kind: true,
-      price: true,
-      currency: true,
-      verificationLevel: true,
-      seller: sellerSummary,
-    },
-  });
+export interface CatalogSearch {
+  /** Each word must appear in the title, summary or description, in any case. */
+  words: string[];
+  kind: ProductKind | null;
+  currency: Currency | null;
+}
+
+// Prisma's `contains` becomes a LIKE pattern without escaping LIKE's own
+// characters, so a search for "%" or "_" would match every product.
+function literalPattern(word: string): string {
+  return word.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function catalogWhere(search: CatalogSearch): Prisma.ProductWhereInput {
+  return {
+    published: true,
+    ...(search.kind ? { kind: search.kind } : {}),
+    ...(search.currency ? { currency: search.currency } : {}),
+    AND: search.words.map(literalPattern).map((pattern) => ({
+      OR: [
+        { title: { contains: pattern, mode: "insensitive" } },
+        { summary: { contains: pattern, mode: "insensitive" } },
+        { description: { contains: pattern, mode: "insensitive" } },
+      ],
+    })),
+  };
+}
+
+/** One page of the published products matching `search`, oldest listing first, and how many match in all: two queries. */
+export async function findCatalogPage(search: CatalogSearch, { skip, take }: { skip: number; take: number }) {
+  const where = catalogWhere(search);
+  const [total, products] = await Promise.all([
+    db().product.count({ where }),
+    db().product.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { title: "asc" }, { id: "asc" }],
+      skip,
+      take,
+      select: {
+        id: true,
+        title: true,
+        summary: true,
+        kind: true,
+        price: true,
+        currency: true,
+        verificationLevel: true,
+        seller: sellerSummary,
+      },
+    }),
+  ]);
+  return { total, products };
+}
+
+/** What a published product's cover is drawn from, or null when no such product is on sale. */
+export async function findPublishedCoverSubject(productId: string) {
+  return db().product.findFirst({ where: { id: productId, published: true }, select: { id: true, kind: true } });
 }
 
 export async function findPublishedProduct(productId: string) {

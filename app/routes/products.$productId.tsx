@@ -4,11 +4,13 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { Price } from "~/components/Price";
 import { AddToCartForm } from "~/cart/CartForms";
-import { productKindLabel } from "~/components/ProductCard";
+import { ProductCover } from "~/components/ProductCover";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { useRootData } from "~/root";
 import { findPublishedProduct } from "~/models/product.server";
 import { serializeCheckoutItems, toCartItem } from "~/services/cart";
+import { coverUrl } from "~/services/catalog/covers.server";
+import { productKindLabel } from "~/services/catalog/kinds";
 import { formatFileSize } from "~/services/files";
 import { guard } from "~/services/route-guard.server";
 
@@ -18,7 +20,7 @@ async function load({ params }: LoaderFunctionArgs) {
   const parsed = Params.safeParse(params);
   const product = parsed.success ? await findPublishedProduct(parsed.data.productId) : null;
   if (!product) throw new Response("Product not found", { status: 404 });
-  return json({ product });
+  return json({ product, coverUrl: coverUrl(product) });
 }
 
 export const loader = (args: LoaderFunctionArgs) => guard(args, load);
@@ -29,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     : [{ title: "Product not found · AI Marketplace" }];
 
 export default function ProductPage() {
-  const { product } = useLoaderData<typeof loader>();
+  const { product, coverUrl } = useLoaderData<typeof loader>();
   const root = useRootData();
   const [searchParams] = useSearchParams();
   const owned = root?.owned.includes(product.id) ?? false;
@@ -40,6 +42,7 @@ export default function ProductPage() {
       <p className="muted">
         <Link to="/">Catalog</Link> / {productKindLabel(product.kind)}
       </p>
+      <ProductCover src={coverUrl} large />
       <h1>{product.title}</h1>
       <p className="seller">by {product.seller.displayName}</p>
       <VerificationBadge level={product.verificationLevel} />

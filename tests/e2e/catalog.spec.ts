@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { catalogSearch } from "./support";
 
 for (const javaScriptEnabled of [true, false]) {
   test.describe(`catalog with JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
@@ -9,16 +10,20 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveTitle(/AI Marketplace/);
       const cards = page.getByTestId("product-card");
       expect(await cards.count()).toBeGreaterThanOrEqual(12);
+      await page.goto(catalogSearch("SQL Copilot Prompt Pack"));
       const sql = cards.filter({ hasText: "SQL Copilot Prompt Pack" });
       await expect(sql).toContainText("$12.50");
       await expect(sql).toContainText("Prompt Atelier");
       await expect(sql).toContainText("Verified");
+      await page.goto(catalogSearch("한국어 마케팅 카피 프롬프트 팩"));
       await expect(cards.filter({ hasText: "한국어 마케팅 카피 프롬프트 팩" })).toContainText("₩15,000");
+      await page.goto(catalogSearch("Experimental Voice Clone Model"));
+      await expect(page.getByText("No products match your search.")).toBeVisible();
       await expect(page.getByText("Experimental Voice Clone Model")).toHaveCount(0);
     });
 
     test("opens a product page with its description, files and price", async ({ page }) => {
-      await page.goto("/");
+      await page.goto(catalogSearch("Korean Legal QA Pairs (8k)"));
       await page.getByRole("link", { name: "Korean Legal QA Pairs (8k)" }).click();
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Korean Legal QA Pairs (8k)");
       await expect(page).toHaveTitle("Korean Legal QA Pairs (8k) · AI Marketplace");

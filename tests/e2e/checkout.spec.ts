@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addFromCatalog, signUp } from "./support";
+import { addFromCatalog, catalogSearch, signUp } from "./support";
 
 const USD_CART = ["SQL Copilot Prompt Pack", "Multilingual Sentiment Dataset (120k)", "Product Photo Background Remover v2"];
 const KRW_CART = ["한국어 마케팅 카피 프롬프트 팩", "Korean Speech Commands Dataset", "유튜브 쇼츠 대본 프롬프트 모음"];
@@ -73,7 +73,7 @@ for (const javaScriptEnabled of [true, false]) {
 
 test("Buy now on a product page runs the same checkout with a cart of one", async ({ page }) => {
   await signUp(page);
-  await page.goto("/");
+  await page.goto(catalogSearch("Invoice Extraction Agent"));
   await page.getByRole("link", { name: "Invoice Extraction Agent" }).click();
   await page.getByRole("button", { name: "Buy now" }).click();
   await expect(page.getByRole("cell", { name: "Invoice Extraction Agent" })).toBeVisible();

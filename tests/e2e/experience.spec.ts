@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addFromCatalog, PASSWORD, signUp, uniqueEmail } from "./support";
+import { addFromCatalog, catalogSearch, PASSWORD, signUp, uniqueEmail } from "./support";
 
 const USD_A = "SQL Copilot Prompt Pack";
 const USD_B = "Multilingual Sentiment Dataset (120k)";
@@ -8,7 +8,7 @@ const KRW_B = "Korean Speech Commands Dataset";
 const BUY_NOW = "Invoice Extraction Agent"; // $99.00
 
 async function openProduct(page: Page, title: string) {
-  await page.goto("/");
+  await page.goto(catalogSearch(title));
   await page.getByRole("link", { name: title, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
 }
@@ -98,7 +98,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("button", { name: "Pay $99.00" }).click();
       await expect(page.getByTestId("checkout-result")).toHaveAttribute("data-status", "PAID");
 
-      await page.goto("/");
+      await page.goto(catalogSearch(BUY_NOW));
       await expect(page.getByRole("link", { name: `${BUY_NOW} is in your library` })).toBeVisible();
       await expect(page.getByRole("button", { name: `Add ${BUY_NOW} to cart` })).toHaveCount(0);
       await openProduct(page, BUY_NOW);

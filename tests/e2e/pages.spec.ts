@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { addFromCatalog, signUp } from "./support";
+import { addFromCatalog, catalogSearch, signUp } from "./support";
 
 // Every page at a desktop and a phone width, signed out and signed in:
 // nothing wider than the screen, no accessibility violation axe can find,
@@ -43,12 +43,14 @@ async function checkPage(page: Page, visit: Visit) {
 }
 
 test("every page signed out fits a phone and passes axe", async ({ page }) => {
-  await page.goto("/");
+  await page.goto(catalogSearch(USD[0]));
   const productPath = await page.getByRole("link", { name: USD[0], exact: true }).getAttribute("href");
   await addFromCatalog(page, USD[0], true);
   await addFromCatalog(page, KRW, true);
   for (const visit of [
     { name: "catalog", path: "/" },
+    { name: "catalog-search", path: "/?kind=DATASET&currency=KRW" },
+    { name: "catalog-no-match", path: "/?q=nothing-like-this" },
     { name: "product", path: productPath! },
     { name: "cart", path: "/cart" },
     { name: "login", path: "/login?redirectTo=%2Fcart" },
@@ -80,7 +82,7 @@ test("every page signed in fits a phone and passes axe", async ({ page }) => {
   await page.goto("/account/purchases");
   const open = await page.locator('[data-testid="past-checkout"][data-status="PENDING"] a').getAttribute("href");
 
-  await page.goto("/");
+  await page.goto(catalogSearch(USD[0]));
   const productPath = await page.getByRole("link", { name: USD[0], exact: true }).getAttribute("href");
   for (const visit of [
     { name: "catalog-signed-in", path: "/" },

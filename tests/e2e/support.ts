@@ -28,9 +28,15 @@ export async function logOut(page: Page) {
   await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
 }
 
+/** The catalog searched for one title: the catalog is paged, so this is where a product's card surely is. */
+export function catalogSearch(title: string): string {
+  return `/?${new URLSearchParams({ q: title })}`;
+}
+
 /** Adds a product from the catalog; with JavaScript off the page reloads with a notice. */
 export async function addFromCatalog(page: Page, title: string, javaScriptEnabled: boolean) {
-  if (!page.url().endsWith("/")) await page.goto("/");
+  const url = new URL(page.url());
+  if (`${url.pathname}${url.search}` !== catalogSearch(title)) await page.goto(catalogSearch(title));
   const count = Number(await page.getByTestId("cart-count").textContent());
   await page.getByRole("button", { name: `Add ${title} to cart` }).click();
   if (!javaScriptEnabled) await expect(page.getByRole("status").filter({ hasText: `Added ${title} to your cart.` })).toBeVisible();
