@@ -1,5 +1,6 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import { providerName } from "~/components/format";
 import { LocalTime } from "~/components/LocalTime";
 import { Reference } from "~/components/Reference";
@@ -26,6 +27,7 @@ export const loader = (args: LoaderFunctionArgs) => guard(args, load);
 
 export default function Receipt() {
   const { checkout } = useLoaderData<typeof loader>();
+  const hydrated = useHydrated();
   if (!checkout.receiptNumber || !checkout.paidAt) {
     return (
       <section className="receipt">
@@ -93,10 +95,15 @@ export default function Receipt() {
           </tr>
         </tfoot>
       </table>
-      <p className="no-print">
-        <button type="button" className="button" onClick={() => window.print()}>
-          Print
-        </button>{" "}
+      <p className="no-print product-actions">
+        <a className="button" href={`/checkout/${checkout.id}/receipt.pdf`} download>
+          Download PDF
+        </a>
+        {hydrated ? (
+          <button type="button" className="button button-secondary" onClick={() => window.print()}>
+            Print
+          </button>
+        ) : null}
         <Link to="/account/purchases">Your library</Link>
       </p>
     </article>
