@@ -30,7 +30,7 @@ for (const javaScriptEnabled of [true, false]) {
       expect(text).toContain(KRW_CART[0]);
       expect(text).toContain(total);
 
-      const pdfUrl = new URL(await page.getByRole("link", { name: "Download PDF" }).getAttribute("href")!, page.url()).toString();
+      const pdfUrl = new URL((await page.getByRole("link", { name: "Download PDF" }).getAttribute("href"))!, page.url()).toString();
       await page.emulateMedia({ media: "print" });
       await expect(page.getByRole("banner")).toBeHidden();
       await expect(page.getByRole("link", { name: "Download PDF" })).toBeHidden();
