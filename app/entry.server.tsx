@@ -6,10 +6,10 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { env } from "~/env.server";
-import { redactStdout } from "~/services/access-log.server";
-import { startReconcileJob } from "~/services/reconcile.server";
-import { answerCrossSitePostsHere } from "~/services/route-guard.server";
-import { applySecurityHeaders, createNonce } from "~/services/security.server";
+import { redactStdout } from "~/services/web/access-log.server";
+import { startReconcileJob } from "~/services/checkout/reconcile.server";
+import { answerCrossSitePostsHere } from "~/services/web/route-guard.server";
+import { applySecurityHeaders, createNonce } from "~/services/web/security.server";
 
 // Read the environment when the server starts, so a bad value stops it at once
 // with a message naming the variable instead of failing on the first request.

@@ -14,11 +14,11 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
-import { CartProvider, useCart } from "~/cart/useCart";
+import { CartProvider, useCart } from "~/components/cart/useCart";
 import { useNonce } from "~/components/nonce";
-import { loadLayout } from "~/services/layout.server";
-import { guard } from "~/services/route-guard.server";
-import { passRetryAfter } from "~/services/route-headers";
+import { loadLayout } from "~/services/web/layout.server";
+import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import stylesHref from "~/styles/app.css";
 
 export const headers = passRetryAfter;

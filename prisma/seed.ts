@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import bcrypt from "bcryptjs";
 import { closeDatabase, db } from "../app/db.server";
-import { readStoredFileIfExists, writeStoredFile } from "../app/services/storage.server";
+import { readStoredFileIfExists, writeStoredFile } from "../app/services/library/storage.server";
 import { DEMO_BUYER, DEMO_PASSWORD, PRODUCTS, SELLERS, type SeedUser } from "./catalog";
 
 async function ensureUser(user: SeedUser, passwordHash: string) {

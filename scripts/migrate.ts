@@ -2,7 +2,7 @@
 // the embedded database when it is unset. With --seed, seeds the catalog too
 // (one process, so the embedded database starts once).
 import { closeDatabase, databaseBackend, openSqlConnection } from "~/db.server";
-import { MigrationError, migrate } from "~/migrations.server";
+import { MigrationError, migrate } from "./lib/migrations";
 
 async function main() {
   const backend = databaseBackend();

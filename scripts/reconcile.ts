@@ -2,7 +2,7 @@
 // unsure of (past its expiry, or old with no webhook), settles or ends them,
 // retries due refunds, deletes ended login sessions, prints the counts and exits.
 import { closeDatabase } from "~/db.server";
-import { runHousekeeping } from "~/services/reconcile.server";
+import { runHousekeeping } from "~/services/checkout/reconcile.server";
 
 runHousekeeping()
   .then((counts) => console.log(JSON.stringify({ event: "checkouts_reconciled", ...counts })))

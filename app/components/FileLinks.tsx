@@ -1,4 +1,4 @@
-import { formatFileSize } from "~/services/files";
+import { formatFileSize } from "~/services/library/files";
 
 /** A purchased product's files, each a link to its protected download. */
 export function FileLinks({ orderId, files, label }: { orderId: string; files: Array<{ id: string; filename: string; sizeBytes: number }>; label?: string }) {

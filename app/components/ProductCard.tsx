@@ -1,9 +1,9 @@
 import { Link } from "@remix-run/react";
-import { AddToCartForm } from "~/cart/CartForms";
+import { AddToCartForm } from "~/components/cart/CartForms";
 import { Price } from "~/components/Price";
 import { VerificationBadge, type VerificationLevel } from "~/components/VerificationBadge";
 import { ProductCover } from "~/components/ProductCover";
-import { toCartItem } from "~/services/cart";
+import { toCartItem } from "~/services/cart/cart";
 import { productKindLabel } from "~/services/catalog/kinds";
 import type { CurrencyCode } from "~/services/money";
 

@@ -5,7 +5,7 @@ import { CatalogSearchForm } from "~/components/CatalogSearchForm";
 import { ProductCard } from "~/components/ProductCard";
 import { browseCatalog } from "~/services/catalog/browse.server";
 import { catalogHref, filtersOf, isFiltered, parseCatalogQuery } from "~/services/catalog/query";
-import { guard } from "~/services/route-guard.server";
+import { guard } from "~/services/web/route-guard.server";
 
 export const meta: MetaFunction = () => [
   { title: "AI Marketplace: models, prompt packs, datasets and agents" },

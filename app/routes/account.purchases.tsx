@@ -6,9 +6,9 @@ import { LocalTime } from "~/components/LocalTime";
 import { Price } from "~/components/Price";
 import { CHECKOUT_STATUS_WORDS, statusWord } from "~/components/status";
 import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.server";
-import { requireUser } from "~/services/auth.server";
-import { groupAttempts } from "~/services/checkout-history";
-import { guard } from "~/services/route-guard.server";
+import { requireUser } from "~/services/web/auth.server";
+import { groupAttempts } from "~/services/checkout/history";
+import { guard } from "~/services/web/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplace" }];
 

@@ -1,9 +1,9 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { getUser } from "~/services/auth.server";
-import { checkoutRefusal } from "~/services/checkout-http";
-import { checkoutPost } from "~/services/checkout.server";
-import { guard } from "~/services/route-guard.server";
-import { readBodyText } from "~/services/request-body.server";
+import { getUser } from "~/services/web/auth.server";
+import { checkoutRefusal } from "~/services/web/checkout-answers";
+import { checkoutPost } from "~/services/checkout/open.server";
+import { guard } from "~/services/web/route-guard.server";
+import { readBodyText } from "~/services/web/request-body.server";
 
 // JSON twin of the cart's 결제하기: {items} in, {sessionId, redirectUrl} out.
 // It demands a JSON body, which a cross-site form cannot send; a request

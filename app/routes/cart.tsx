@@ -2,22 +2,22 @@ import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@rem
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
-import { RemoveFromCartForm } from "~/cart/CartForms";
-import { TossCheckoutForm } from "~/cart/TossCheckoutForm";
-import { useCart } from "~/cart/useCart";
+import { RemoveFromCartForm } from "~/components/cart/CartForms";
+import { TossCheckoutForm } from "~/components/cart/TossCheckoutForm";
+import { useCart } from "~/components/cart/useCart";
 import { Price } from "~/components/Price";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { useRootData } from "~/root";
-import { getUser, requireUser, safeRedirectTarget } from "~/services/auth.server";
-import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart";
-import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart.server";
-import { checkoutRefusal } from "~/services/checkout-http";
-import { checkoutPost } from "~/services/checkout.server";
-import { readProtectedForm } from "~/services/csrf.server";
-import { guard } from "~/services/route-guard.server";
-import { passRetryAfter } from "~/services/route-headers";
+import { getUser, requireUser, safeRedirectTarget } from "~/services/web/auth.server";
+import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart/cart";
+import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart/cart.server";
+import { checkoutRefusal } from "~/services/web/checkout-answers";
+import { checkoutPost } from "~/services/checkout/open.server";
+import { readProtectedForm } from "~/services/web/csrf.server";
+import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { browserCheckout } from "~/services/payments/browser-checkout.server";
-import { flashNotice } from "~/services/session.server";
+import { flashNotice } from "~/services/web/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Your cart · AI Marketplace" }];
 

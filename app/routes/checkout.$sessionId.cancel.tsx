@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/services/auth.server";
-import { readProtectedForm } from "~/services/csrf.server";
-import { endOpenCheckout } from "~/services/fulfillment.server";
-import { guard } from "~/services/route-guard.server";
-import { requireOwnCheckout } from "~/services/purchase.server";
+import { requireUser } from "~/services/web/auth.server";
+import { readProtectedForm } from "~/services/web/csrf.server";
+import { endOpenCheckout } from "~/services/checkout/settle.server";
+import { guard } from "~/services/web/route-guard.server";
+import { requireOwnCheckout } from "~/services/checkout/purchase.server";
 
 // "Cancel this checkout": the shopper ends their own open checkout. It is
 // ended at the provider first (its page can no longer be paid), then here.

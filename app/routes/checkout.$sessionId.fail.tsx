@@ -1,8 +1,8 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/services/auth.server";
-import { recordWindowFailure } from "~/services/fulfillment.server";
-import { requireOwnCheckout } from "~/services/purchase.server";
-import { guard } from "~/services/route-guard.server";
+import { requireUser } from "~/services/web/auth.server";
+import { recordWindowFailure } from "~/services/checkout/settle.server";
+import { requireOwnCheckout } from "~/services/checkout/purchase.server";
+import { guard } from "~/services/web/route-guard.server";
 
 // TossPayments sends the shopper here when its window is closed or fails.
 // Only a Toss checkout is changed, and only in the shop's own words: the

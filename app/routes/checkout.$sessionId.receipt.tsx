@@ -5,10 +5,10 @@ import { providerName } from "~/components/format";
 import { LocalTime } from "~/components/LocalTime";
 import { Reference } from "~/components/Reference";
 import { formatMoney } from "~/services/money";
-import { requireUser } from "~/services/auth.server";
-import { requireOwnCheckout } from "~/services/purchase.server";
+import { requireUser } from "~/services/web/auth.server";
+import { requireOwnCheckout } from "~/services/checkout/purchase.server";
 import receiptStyles from "~/styles/receipt.css";
-import { guard } from "~/services/route-guard.server";
+import { guard } from "~/services/web/route-guard.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: receiptStyles }];
 

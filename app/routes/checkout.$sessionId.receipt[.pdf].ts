@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/services/auth.server";
-import { requireOwnCheckout } from "~/services/purchase.server";
+import { requireUser } from "~/services/web/auth.server";
+import { requireOwnCheckout } from "~/services/checkout/purchase.server";
 import { buildReceiptPdf } from "~/services/receipts/receipt-pdf.server";
-import { guard } from "~/services/route-guard.server";
+import { guard } from "~/services/web/route-guard.server";
 
 // The receipt as a PDF download: for the buyer only, once the payment is
 // confirmed, exactly as the receipt page.

@@ -7,11 +7,11 @@ import { providerName } from "~/components/format";
 import { Price } from "~/components/Price";
 import { Reference } from "~/components/Reference";
 import { ORDER_STATUS_WORDS, statusWord } from "~/components/status";
-import { requireUser } from "~/services/auth.server";
-import { cartWithout } from "~/services/cart.server";
-import { checkFromPage, settleFromReturn } from "~/services/fulfillment.server";
-import { requireOwnCheckout } from "~/services/purchase.server";
-import { guard } from "~/services/route-guard.server";
+import { requireUser } from "~/services/web/auth.server";
+import { cartWithout } from "~/services/cart/cart.server";
+import { checkFromPage, settleFromReturn } from "~/services/checkout/settle.server";
+import { requireOwnCheckout } from "~/services/checkout/purchase.server";
+import { guard } from "~/services/web/route-guard.server";
 
 /** How long the page keeps looking for the payment's confirmation by itself. */
 const POLL_FOR_MS = 120_000;

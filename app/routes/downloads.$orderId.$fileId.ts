@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/services/auth.server";
-import { downloadResponse } from "~/services/downloads.server";
-import { guard } from "~/services/route-guard.server";
+import { requireUser } from "~/services/web/auth.server";
+import { downloadResponse } from "~/services/library/downloads.server";
+import { guard } from "~/services/web/route-guard.server";
 
 async function load({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

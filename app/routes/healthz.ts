@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { pingDatabase } from "~/models/health.server";
-import { guard } from "~/services/route-guard.server";
+import { guard } from "~/services/web/route-guard.server";
 
 async function load() {
   try {

@@ -3,11 +3,11 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
 import { ReturnNotice } from "~/components/ReturnNotice";
-import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/auth.server";
-import { readProtectedForm } from "~/services/csrf.server";
-import { fieldErrors } from "~/services/form-errors";
-import { passRetryAfter } from "~/services/route-headers";
-import { guard } from "~/services/route-guard.server";
+import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/web/auth.server";
+import { readProtectedForm } from "~/services/web/csrf.server";
+import { fieldErrors } from "~/services/web/form-errors";
+import { passRetryAfter } from "~/services/web/route-headers";
+import { guard } from "~/services/web/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · AI Marketplace" }];
 

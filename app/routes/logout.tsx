@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { endEverySession, endSession, getUser } from "~/services/auth.server";
-import { readProtectedForm } from "~/services/csrf.server";
-import { guard } from "~/services/route-guard.server";
+import { endEverySession, endSession, getUser } from "~/services/web/auth.server";
+import { readProtectedForm } from "~/services/web/csrf.server";
+import { guard } from "~/services/web/route-guard.server";
 
 // Log out: this browser's session is deleted. "Log out everywhere"
 // (`scope=everywhere`) deletes every session of the account.

@@ -3,16 +3,16 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { z } from "zod";
 import { Price } from "~/components/Price";
-import { AddToCartForm } from "~/cart/CartForms";
+import { AddToCartForm } from "~/components/cart/CartForms";
 import { ProductCover } from "~/components/ProductCover";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { useRootData } from "~/root";
 import { findPublishedProduct } from "~/models/product.server";
-import { serializeCheckoutItems, toCartItem } from "~/services/cart";
+import { serializeCheckoutItems, toCartItem } from "~/services/cart/cart";
 import { coverUrl } from "~/services/catalog/covers.server";
 import { productKindLabel } from "~/services/catalog/kinds";
-import { formatFileSize } from "~/services/files";
-import { guard } from "~/services/route-guard.server";
+import { formatFileSize } from "~/services/library/files";
+import { guard } from "~/services/web/route-guard.server";
 
 const Params = z.object({ productId: z.string().uuid() });
 

@@ -2,7 +2,7 @@ import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { findPublishedCoverSubject } from "~/models/product.server";
 import { productCover } from "~/services/catalog/covers.server";
-import { guard } from "~/services/route-guard.server";
+import { guard } from "~/services/web/route-guard.server";
 
 // `/products/<id>/cover.svg?v=<version>`: the product's generated cover. The
 // version is part of the address, so the picture at one address never

@@ -3,10 +3,10 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
 import { ReturnNotice } from "~/components/ReturnNotice";
-import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/auth.server";
-import { readProtectedForm } from "~/services/csrf.server";
-import { fieldErrors } from "~/services/form-errors";
-import { guard } from "~/services/route-guard.server";
+import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/web/auth.server";
+import { readProtectedForm } from "~/services/web/csrf.server";
+import { fieldErrors } from "~/services/web/form-errors";
+import { guard } from "~/services/web/route-guard.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · AI Marketplace" }];
 

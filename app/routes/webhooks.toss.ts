@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { guard, postOnly } from "~/services/route-guard.server";
-import { webhookAction } from "~/services/webhooks.server";
+import { guard, postOnly } from "~/services/web/route-guard.server";
+import { webhookAction } from "~/services/checkout/webhooks.server";
 
 const act = webhookAction("TOSS");
 

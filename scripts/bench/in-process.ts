@@ -11,7 +11,7 @@ async function load() {
   register("./css-stub.mjs", import.meta.url);
   Object.assign(process.env, APP_ENV, { STRIPE_API_BASE: SANDBOX, TOSS_API_BASE: SANDBOX, APP_ENV: "development" });
   const [session, cart, webhook, success, database, stripe] = await Promise.all([
-    import("~/services/session.server"),
+    import("~/services/web/session.server"),
     import("~/routes/cart"),
     import("~/routes/webhooks.stripe"),
     import("~/routes/checkout.$sessionId.success"),

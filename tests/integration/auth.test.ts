@@ -4,7 +4,7 @@ import { action as loginAction } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { action as signupAction } from "~/routes/signup";
 import { purgeEndedSessions } from "~/models/session.server";
-import { LOGIN_ATTEMPTS, requireUser } from "~/services/auth.server";
+import { LOGIN_ATTEMPTS, requireUser } from "~/services/web/auth.server";
 import { prepareDatabase, releaseDatabase } from "../support/database";
 import { respond, uniqueEmail, Visitor } from "../support/requests";
 

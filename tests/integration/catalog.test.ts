@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { findCatalogPage, findPublishedProduct } from "~/models/product.server";
-import { storagePath } from "~/services/storage.server";
+import { storagePath } from "~/services/library/storage.server";
 import { seedCatalog } from "../../prisma/seed";
 import { DEMO_BUYER, PRODUCTS, SELLERS } from "../../prisma/catalog";
 import { prepareDatabase, releaseDatabase } from "../support/database";

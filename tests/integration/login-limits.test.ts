@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { action as loginAction } from "~/routes/login";
 import { action as signupAction } from "~/routes/signup";
-import { LOGIN_ATTEMPTS, SIGNUPS } from "~/services/auth.server";
+import { LOGIN_ATTEMPTS, SIGNUPS } from "~/services/web/auth.server";
 import { prepareDatabase, releaseDatabase } from "../support/database";
 import { respond, uniqueEmail, Visitor } from "../support/requests";
 

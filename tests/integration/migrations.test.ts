@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from "~/migrations.server";
+import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from "../../scripts/lib/migrations";
 import { scratchDatabases, type ScratchDatabase } from "../support/database";
 
 function migrationsCopy(): string {

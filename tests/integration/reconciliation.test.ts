@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
-import { reconcileCheckouts } from "~/services/reconcile.server";
+import { reconcileCheckouts } from "~/services/checkout/reconcile.server";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlConnection } from "~/db.server";
-import { DEFAULT_MIGRATIONS_DIR, migrate } from "~/migrations.server";
+import { DEFAULT_MIGRATIONS_DIR, migrate } from "../../scripts/lib/migrations";
 import { prepareDatabase, releaseDatabase, scratchDatabases } from "../support/database";
 import { findSchemaDrift, loadDmmf } from "../support/schema-drift";
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { LOGIN_ATTEMPTS } from "~/services/auth.server";
+import { LOGIN_ATTEMPTS } from "~/services/web/auth.server";
 import { prepareDatabase, releaseDatabase } from "../support/database";
 import { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";

@@ -2,7 +2,7 @@ import http from "node:http";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { LOGIN_ATTEMPTS } from "~/services/auth.server";
+import { LOGIN_ATTEMPTS } from "~/services/web/auth.server";
 import { Visitor } from "../support/requests";
 import { addFigures } from "./figures";
 import { getAs, startShop, takePageToken, waitFor, type AppServer, type LoadBalancer, type Shop } from "./harness";

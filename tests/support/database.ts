@@ -8,7 +8,7 @@ import {
   postgresConnection,
   type SqlConnection,
 } from "~/db.server";
-import { migrate } from "~/migrations.server";
+import { migrate } from "../../scripts/lib/migrations";
 
 let migrated: Promise<void> | undefined;
 

@@ -2,7 +2,7 @@
 // (DATABASE_URL set) the schema is migrated here; the embedded database is
 // migrated inside each worker instead (see database.ts).
 import { closeDatabase, openSqlConnection } from "~/db.server";
-import { migrate } from "~/migrations.server";
+import { migrate } from "../../scripts/lib/migrations";
 
 export default async function setup() {
   if (!process.env.DATABASE_URL) return;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { commitCsrfToken } from "~/services/csrf.server";
+import { commitCsrfToken } from "~/services/web/csrf.server";
 
 /** A browser-like visitor: keeps cookies between calls and holds a CSRF token. */
 export class Visitor {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { db } from "~/db.server";
-import { writeStoredFile } from "~/services/storage.server";
-import { startLoginSession } from "~/services/session.server";
+import { writeStoredFile } from "~/services/library/storage.server";
+import { startLoginSession } from "~/services/web/session.server";
 import { Visitor } from "./requests";
 
 // Throw-away shop data for tests that write: each call makes its own users and

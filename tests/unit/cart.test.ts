@@ -9,7 +9,7 @@ import {
   parseCartIds,
   serializeCheckoutItems,
   type CartItem,
-} from "~/services/cart";
+} from "~/services/cart/cart";
 
 function item(overrides: Partial<CartItem> = {}): CartItem {
   return {

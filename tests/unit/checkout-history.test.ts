@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupAttempts, type PastCheckout } from "~/services/checkout-history";
+import { groupAttempts, type PastCheckout } from "~/services/checkout/history";
 
 let clock = Date.UTC(2026, 10, 28, 12);
 function attempt(quoteHash: string, status: string, currency = "USD"): PastCheckout {

@@ -1,9 +1,9 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { redactSecrets } from "~/services/access-log.server";
-import { safeRedirectTarget } from "~/services/auth.server";
-import { parseCheckoutItems } from "~/services/checkout-input";
-import { addressFromForwardedFor } from "~/services/client-address.server";
+import { redactSecrets } from "~/services/web/access-log.server";
+import { safeRedirectTarget } from "~/services/web/auth.server";
+import { parseCheckoutItems } from "~/services/checkout/input";
+import { addressFromForwardedFor } from "~/services/web/client-address.server";
 import { parseStripeEvent } from "~/services/payments/stripe-events.server";
 
 // The rules at the shop's edges that need no database: where a form may send

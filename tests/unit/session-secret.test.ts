@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { secretKeptIn } from "~/services/session-secret.server";
+import { secretKeptIn } from "~/services/web/session-secret.server";
 
 // Without SESSION_SECRET (outside production) the cookies are signed with a
 // random secret made once and kept in the data folder, readable by its owner only.

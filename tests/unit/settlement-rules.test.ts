@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import type { PaymentOutcome } from "~/services/payments/provider";
-import { decideSettlement } from "~/services/settlement-rules";
+import { decideSettlement } from "~/services/checkout/settlement-rules";
 
 // Every state of a checkout against everything a provider can report: the
 // next state and the effect the ledger is told to write.

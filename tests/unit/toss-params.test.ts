@@ -29,7 +29,7 @@ describe("TossPayments parameters", () => {
 
 describe("the order of a checkout's lines", () => {
   it("puts the dearest product first, then sorts by title, whatever order the cart had", async () => {
-    const { byLineOrder } = await import("~/services/line-order");
+    const { byLineOrder } = await import("~/services/checkout/line-order");
     const line = (amount: number, title: string, productId: string) => ({ amount, productId, product: { title } });
     const lines = [line(15000, "한국어 마케팅 카피 프롬프트 팩", "c"), line(9900, "유튜브 쇼츠", "a"), line(45000, "Korean Speech Commands Dataset", "b"), line(9900, "Webtoon", "d")];
     expect([...lines].sort(byLineOrder).map((l) => l.product.title)).toEqual([

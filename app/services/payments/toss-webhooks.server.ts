@@ -3,7 +3,7 @@ import { isWebhookEventProcessed } from "~/models/webhook-event.server";
 import type { WebhookResult } from "~/services/payments/provider";
 import { tossRequest } from "~/services/payments/toss-client.server";
 import { outcomeOfTossPayment } from "~/services/payments/toss-outcomes";
-import { hit } from "~/services/rate-limit.server";
+import { hit } from "~/services/web/rate-limit.server";
 
 // TossPayments' payment webhooks are not signed: anyone can post one. So the
 // shop believes only what Toss's API says about the payment now, stores only

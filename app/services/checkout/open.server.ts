@@ -10,12 +10,12 @@ import {
 } from "~/models/checkout.server";
 import { endPendingCheckout } from "~/models/settlement.server";
 import type { PublicUser } from "~/models/user.server";
-import { parseCheckoutItems, type CheckoutItemInput } from "~/services/checkout-input";
-import { limitCheckoutPosts } from "~/services/checkout-limits.server";
-import { endOpenCheckout } from "~/services/fulfillment.server";
-import { byLineOrder } from "~/services/line-order";
+import { parseCheckoutItems, type CheckoutItemInput } from "~/services/checkout/input";
+import { limitCheckoutPosts } from "~/services/checkout/limits.server";
+import { endOpenCheckout } from "~/services/checkout/settle.server";
+import { byLineOrder } from "~/services/checkout/line-order";
 import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
-import { quoteCart } from "~/services/quote.server";
+import { quoteCart } from "~/services/checkout/quote.server";
 
 /** What the provider was asked for, for a page that opens the provider's window itself. */
 export interface OpenCheckout {

@@ -3,10 +3,10 @@ import bcrypt from "bcryptjs";
 import { z } from "zod";
 import { env } from "~/env.server";
 import { createUser, EmailTakenError, findUserWithPasswordByEmail, type PublicUser } from "~/models/user.server";
-import { clientAddress } from "~/services/client-address.server";
-import { freshCsrfToken } from "~/services/csrf.server";
-import { forget, hit } from "~/services/rate-limit.server";
-import { endEveryLoginSession, endLoginSession, loginSessionOf, startLoginSession } from "~/services/session.server";
+import { clientAddress } from "~/services/web/client-address.server";
+import { freshCsrfToken } from "~/services/web/csrf.server";
+import { forget, hit } from "~/services/web/rate-limit.server";
+import { endEveryLoginSession, endLoginSession, loginSessionOf, startLoginSession } from "~/services/web/session.server";
 
 export type { PublicUser };
 

@@ -1,7 +1,7 @@
 import { env } from "~/env.server";
 import { checkoutSummaryForProvider, claimCheckoutsToReconcile, releaseReconcileClaim } from "~/models/checkout.server";
 import { purgeEndedSessions } from "~/models/session.server";
-import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutcome } from "~/services/fulfillment.server";
+import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutcome } from "~/services/checkout/settle.server";
 import { paymentProvider } from "~/services/payments/index.server";
 
 // Reconciliation: when the shop is unsure how a checkout stands (past its

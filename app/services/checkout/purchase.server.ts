@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { findCheckoutForBuyer } from "~/models/checkout.server";
-import { byLineOrder } from "~/services/line-order";
+import { byLineOrder } from "~/services/checkout/line-order";
 
 const SessionId = z.string().uuid();
 

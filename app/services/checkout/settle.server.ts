@@ -9,8 +9,8 @@ import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import { paymentProvider, type PaymentOutcome } from "~/services/payments/index.server";
 import type { SessionForProvider } from "~/services/payments/provider";
 import { UNKNOWN_WINDOW_FAILURE, WINDOW_FAILURES } from "~/services/payments/toss-codes";
-import { hit } from "~/services/rate-limit.server";
-import { decideSettlement } from "~/services/settlement-rules";
+import { hit } from "~/services/web/rate-limit.server";
+import { decideSettlement } from "~/services/checkout/settlement-rules";
 
 // Settling a checkout: the one function the webhook, the success return, the
 // reconciliation job and the ending of a checkout call. It runs in one

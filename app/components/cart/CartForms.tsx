@@ -1,9 +1,9 @@
 import { Link, useFetcher, useLocation } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { useCart } from "~/cart/useCart";
+import { useCart } from "~/components/cart/useCart";
 import { useRootData } from "~/root";
-import type { CartItem } from "~/services/cart";
+import type { CartItem } from "~/services/cart/cart";
 
 // Forms that post to the cart route's action. Without JavaScript they are
 // plain posts answered with a redirect back; with it, the page writes the

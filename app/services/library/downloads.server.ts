@@ -3,7 +3,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import contentDisposition from "content-disposition";
 import { z } from "zod";
 import { findOrderFile } from "~/models/purchase.server";
-import { storagePath } from "~/services/storage.server";
+import { storagePath } from "~/services/library/storage.server";
 
 const Params = z.object({ orderId: z.string().uuid(), fileId: z.string().uuid() });
 

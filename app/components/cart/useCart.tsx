@@ -9,7 +9,7 @@ import {
   encodeCartCookieValue,
   MAX_CART_ITEMS,
   type CartItem,
-} from "~/services/cart";
+} from "~/services/cart/cart";
 import type { CurrencyCode } from "~/services/money";
 
 // The shopper's cart in the browser is the cart cookie. A change is written

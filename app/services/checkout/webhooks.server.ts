@@ -1,8 +1,8 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { findSessionIdByProviderIds } from "~/models/checkout.server";
 import { markWebhookProcessed, recordWebhookEvent } from "~/models/webhook-event.server";
-import { settle } from "~/services/fulfillment.server";
-import { readBodyText } from "~/services/request-body.server";
+import { settle } from "~/services/checkout/settle.server";
+import { readBodyText } from "~/services/web/request-body.server";
 import { paymentProvider, type ProviderName } from "~/services/payments/index.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,7 @@ import { createCookie } from "@remix-run/node";
 import { env, isProduction } from "~/env.server";
 import { findOwnedProductIds } from "~/models/entitlement.server";
 import { findProductsByIds } from "~/models/product.server";
-import { CART_COOKIE_MAX_AGE, CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, toCartItem, type CartItem } from "~/services/cart";
+import { CART_COOKIE_MAX_AGE, CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, toCartItem, type CartItem } from "~/services/cart/cart";
 
 let cookie: ReturnType<typeof createCookie> | undefined;
 

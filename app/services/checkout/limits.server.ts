@@ -1,6 +1,6 @@
 import { env } from "~/env.server";
-import { clientAddress } from "~/services/client-address.server";
-import { hit } from "~/services/rate-limit.server";
+import { clientAddress } from "~/services/web/client-address.server";
+import { hit } from "~/services/web/rate-limit.server";
 
 export type CheckoutLimit = { limited: false } | { limited: true; retryAfterSeconds: number; message: string };
 

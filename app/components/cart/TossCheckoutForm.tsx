@@ -3,7 +3,7 @@ import { loadTossPayments } from "@tosspayments/payment-sdk";
 import { useEffect, useRef, useState } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { serializeCheckoutItems, type CartItem } from "~/services/cart";
+import { serializeCheckoutItems, type CartItem } from "~/services/cart/cart";
 import type { BrowserCheckout } from "~/services/payments/browser-checkout.server";
 
 // 결제하기 for the KRW group. With JavaScript the post (marked `enhanced`)

@@ -9,7 +9,7 @@ import {
   type LoginSession,
 } from "~/models/session.server";
 import type { PublicUser } from "~/models/user.server";
-import { sessionSecret } from "~/services/session-secret.server";
+import { sessionSecret } from "~/services/web/session-secret.server";
 
 // Who is logged in: a session kept in the database (Remix's createSessionStorage
 // over models/session.server.ts), whose cookie holds only the signed random id.

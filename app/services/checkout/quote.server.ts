@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { findProductsForBuyer } from "~/models/product.server";
-import type { CheckoutItemInput } from "~/services/checkout-input";
+import type { CheckoutItemInput } from "~/services/checkout/input";
 import { formatMoney, MINIMUM_CHARGE, sumMinorUnits, type CurrencyCode } from "~/services/money";
 import { PROVIDER_FOR_CURRENCY, type ProviderName } from "~/services/payments/index.server";
 

@@ -2,9 +2,9 @@ import { timingSafeEqual } from "node:crypto";
 import { createCookie, json } from "@remix-run/node";
 import { CSRF, CSRFError } from "remix-utils/csrf/server";
 import { env, isProduction } from "~/env.server";
-import { readForm } from "~/services/request-body.server";
-import { loginSessionOf } from "~/services/session.server";
-import { sessionSecret } from "~/services/session-secret.server";
+import { readForm } from "~/services/web/request-body.server";
+import { loginSessionOf } from "~/services/web/session.server";
+import { sessionSecret } from "~/services/web/session-secret.server";
 
 // Every state-changing form carries a CSRF token. A logged-in visitor's token
 // is the one stored with their login session: bound to it, new at every

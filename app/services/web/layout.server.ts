@@ -1,7 +1,7 @@
-import { getUser } from "~/services/auth.server";
-import { cartCookieHeader, readCartIds, viewCart } from "~/services/cart.server";
-import { commitCsrfToken } from "~/services/csrf.server";
-import { takeNotice } from "~/services/session.server";
+import { getUser } from "~/services/web/auth.server";
+import { cartCookieHeader, readCartIds, viewCart } from "~/services/cart/cart.server";
+import { commitCsrfToken } from "~/services/web/csrf.server";
+import { takeNotice } from "~/services/web/session.server";
 
 /** What every page needs: who is logged in, the cart, the form token, a one-time notice. */
 export async function loadLayout(request: Request) {

@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { crossSiteRefusal } from "~/services/csrf.server";
-import { unlessDatabaseDown } from "~/services/outage.server";
-import { applySecurityHeaders } from "~/services/security.server";
+import { crossSiteRefusal } from "~/services/web/csrf.server";
+import { unlessDatabaseDown } from "~/services/web/outage.server";
+import { applySecurityHeaders } from "~/services/web/security.server";
 
 // Every loader and action runs through `guard`:
 // - a POST (or other write) from another site's page is refused with a 403

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_CART_ITEMS } from "~/services/cart";
+import { MAX_CART_ITEMS } from "~/services/cart/cart";
 import { CURRENCIES } from "~/services/money";
 
 // What a checkout post must carry: the items the shopper saw. Prices here are
