@@ -1,7 +1,6 @@
 import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
-  isRouteErrorResponse,
   Link,
   Links,
   Meta,
@@ -9,12 +8,12 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AuthenticityTokenInput, AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import { CartProvider, useCart } from "~/components/cart/useCart";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { useNonce } from "~/components/nonce";
 import { loadLayout } from "~/services/web/layout.server";
 import { guard } from "~/services/web/route-guard.server";
@@ -123,43 +122,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error)) {
-    const title =
-      error.status === 404
-        ? "Page not found"
-        : error.status === 403
-          ? "This form could not be accepted"
-          : error.status === 503
-            ? "The shop is briefly unavailable"
-            : error.status === 429
-              ? "Too many attempts"
-              : `Something went wrong (${error.status})`;
-    const advice =
-      typeof error.data === "string" && error.data && error.status !== 404
-        ? error.data
-        : error.status === 404
-          ? "The page you asked for does not exist or is no longer available."
-          : "The request could not be completed.";
-    return (
-      <section className="error-page">
-        <title>{title}</title>
-        <h1>{title}</h1>
-        <p>{advice}</p>
-        <p>
-          <Link to="/">Back to the catalog</Link>
-        </p>
-      </section>
-    );
-  }
-  return (
-    <section className="error-page">
-      <title>Something went wrong</title>
-      <h1>Something went wrong</h1>
-      <p>An unexpected error stopped this page. Nothing was charged. Please try again in a moment.</p>
-      <p>
-        <Link to="/">Back to the catalog</Link>
-      </p>
-    </section>
-  );
+  return <GeneralErrorBoundary />;
 }

@@ -19,6 +19,11 @@ function textOf(error: ErrorResponse): string | null {
   return typeof error.data === "string" && error.data ? error.data : null;
 }
 
+/** For the pages of one checkout: another shopper's, or a wrong id, is simply not there. */
+export const CHECKOUT_NOT_FOUND: Partial<Record<number, StatusHandler>> = {
+  404: () => ({ title: "Checkout not found", advice: "There is no such checkout in your account." }),
+};
+
 const fallback: StatusHandler = (error) => ({
   title: `Something went wrong (${error.status})`,
   advice: textOf(error) ?? "The request could not be completed.",

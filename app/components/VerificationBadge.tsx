@@ -1,10 +1,11 @@
+import type { VerificationLevel } from "~/generated/prisma/enums";
 const LABELS = {
   CERTIFIED: "Certified",
   VERIFIED: "Verified",
   UNVERIFIED: "Unverified",
 } as const;
 
-export type VerificationLevel = keyof typeof LABELS;
+export type { VerificationLevel };
 
 export function VerificationBadge({ level }: { level: VerificationLevel }) {
   return (

@@ -1,3 +1,5 @@
+import type { PaymentProvider } from "~/generated/prisma/enums";
+
 // Dates in UTC: what the server renders (see LocalTime for the browser's own zone).
 const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
@@ -10,8 +12,8 @@ export function formatDate(value: string | Date): string {
   return dateOnly.format(new Date(value));
 }
 
-const PROVIDER_NAMES: Record<string, string> = { STRIPE: "Stripe", TOSS: "TossPayments" };
+const PROVIDER_NAMES: Record<PaymentProvider, string> = { STRIPE: "Stripe", TOSS: "TossPayments" };
 
-export function providerName(provider: string): string {
-  return PROVIDER_NAMES[provider] ?? provider;
+export function providerName(provider: PaymentProvider): string {
+  return PROVIDER_NAMES[provider];
 }

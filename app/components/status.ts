@@ -1,7 +1,9 @@
+import type { CheckoutSessionStatus, OrderStatus } from "~/generated/prisma/enums";
+
 // What the shop's states mean to a shopper. The codes stay in data-status
 // attributes for tools; people read these words.
 
-export const ORDER_STATUS_WORDS: Record<string, string> = {
+export const ORDER_STATUS_WORDS: Record<OrderStatus, string> = {
   PENDING: "Awaiting payment",
   PAID: "Paid",
   FAILED: "Payment failed",
@@ -10,7 +12,7 @@ export const ORDER_STATUS_WORDS: Record<string, string> = {
   REFUNDED: "Refunded",
 };
 
-export const CHECKOUT_STATUS_WORDS: Record<string, string> = {
+export const CHECKOUT_STATUS_WORDS: Record<CheckoutSessionStatus, string> = {
   PAID: "Paid",
   PENDING: "Awaiting payment",
   FAILED: "Failed, nothing charged",
@@ -19,6 +21,6 @@ export const CHECKOUT_STATUS_WORDS: Record<string, string> = {
   REFUNDED: "Refunded",
 };
 
-export function statusWord(words: Record<string, string>, status: string): string {
-  return words[status] ?? status.charAt(0) + status.slice(1).toLowerCase();
+export function statusWord<S extends string>(words: Record<S, string>, status: S): string {
+  return words[status];
 }

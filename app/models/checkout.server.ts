@@ -4,9 +4,8 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Currency, PaymentProvider } from "~/generated/prisma/enums";
 import { purchasedProductSelect } from "~/models/product.server";
 
-// Checkout sessions with their orders and payment: opening them, recording the
-// provider's checkout, and the reads the pages and jobs need. Settlement lives
-// in settlement.server.ts.
+// Checkout sessions with their orders and payment: opening them and recording the
+// provider's checkout (reads: checkout-lookup; settlement: settlement.server.ts).
 
 export interface NewCheckout {
   buyerId: string;
@@ -181,126 +180,6 @@ export async function advanceOpenAttempt(sessionId: string, seenAttempt: number)
     where: { id: sessionId, status: "PENDING", checkoutUrl: null, openAttempt: seenAttempt },
     data: { openAttempt: seenAttempt + 1 },
   });
-}
-
-/** Where a checkout stands while another request opens its provider page. */
-export async function findCheckoutProgress(sessionId: string) {
-  return db().checkoutSession.findUnique({ where: { id: sessionId }, select: { status: true, checkoutUrl: true } });
-}
-
-/** The checkout a provider reference or payment id belongs to. */
-export async function findSessionIdByProviderIds({ reference, paymentId }: { reference: string | null; paymentId: string | null }) {
-  if (!reference && !paymentId) return null;
-  const payment = await db().payment.findFirst({
-    where: { OR: [...(reference ? [{ providerReference: reference }] : []), ...(paymentId ? [{ providerPaymentId: paymentId }] : [])] },
-    select: { checkoutSessionId: true },
-  });
-  return payment?.checkoutSessionId ?? null;
-}
-
-/** The checkout with everything its pages show, if it belongs to this buyer. */
-export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
-  return db().checkoutSession.findFirst({
-    where: { id: sessionId, buyerId },
-    select: {
-      id: true,
-      status: true,
-      currency: true,
-      total: true,
-      provider: true,
-      expiresAt: true,
-      createdAt: true,
-      paidAt: true,
-      receiptNumber: true,
-      failureCode: true,
-      failureMessage: true,
-      checkoutUrl: true,
-      buyer: { select: { email: true, displayName: true } },
-      payment: {
-        select: { provider: true, providerReference: true, providerPaymentId: true, status: true, amount: true, currency: true },
-      },
-      orders: {
-        orderBy: { createdAt: "asc" },
-        select: {
-          id: true,
-          productId: true,
-          status: true,
-          amount: true,
-          currency: true,
-          refundRequestedAt: true,
-          product: { select: purchasedProductSelect },
-        },
-      },
-    },
-  });
-}
-
-/** What a provider needs to know about a checkout to ask about it or end it. */
-export async function checkoutSummaryForProvider(sessionId: string) {
-  return db().checkoutSession.findUnique({
-    where: { id: sessionId },
-    select: {
-      id: true,
-      status: true,
-      total: true,
-      currency: true,
-      provider: true,
-      expiresAt: true,
-      checkoutUrl: true,
-      payment: { select: { providerReference: true, providerPaymentId: true, confirmAttempt: true } },
-    },
-  });
-}
-
-export type CheckoutSummary = NonNullable<Awaited<ReturnType<typeof checkoutSummaryForProvider>>>;
-
-/**
- * Claims up to `batch` PENDING checkouts for one reconciliation pass: those
- * past their expiry, and those older than `staleBefore` (no webhook settled
- * them). A claimed session is skipped by every server until `recheckBefore`
- * has passed or it reaches its expiry, and rows another server is claiming
- * are skipped (SKIP LOCKED),
- * so several servers share the work without doing any of it twice at once.
- */
-export async function claimCheckoutsToReconcile({
-  now,
-  staleBefore,
-  recheckBefore,
-  batch,
-}: {
-  now: Date;
-  staleBefore: Date;
-  recheckBefore: Date;
-  batch: number;
-}): Promise<string[]> {
-  const rows = await db().$queryRaw<Array<{ id: string }>>`
-    WITH due AS (
-      SELECT id FROM checkout_sessions
-       WHERE status = 'PENDING'
-         AND (expires_at <= ${now} OR created_at <= ${staleBefore})
-         AND (reconciled_at IS NULL OR reconciled_at <= ${recheckBefore} OR (expires_at <= ${now} AND reconciled_at < expires_at))
-       ORDER BY expires_at
-       LIMIT ${batch}
-       FOR UPDATE SKIP LOCKED
-    )
-    UPDATE checkout_sessions s SET reconciled_at = ${now} FROM due WHERE s.id = due.id
-    RETURNING s.id::text AS id`;
-  return rows.map((row) => row.id);
-}
-
-/** The provider could not be asked: the checkout is due again on the next run. */
-export async function releaseReconcileClaim(sessionId: string): Promise<void> {
-  await db().checkoutSession.updateMany({ where: { id: sessionId, status: "PENDING" }, data: { reconciledAt: null } });
-}
-
-/** Keeps the provider's payment id the shopper came back with (Toss's paymentKey), before confirming it. */
-export async function recordProviderPaymentId(sessionId: string, paymentId: string): Promise<void> {
-  await db().payment.updateMany({ where: { checkoutSessionId: sessionId, status: "PENDING" }, data: { providerPaymentId: paymentId } });
-}
-
-/** A confirm met a transient error: the next one uses a new idempotency key. Moves once per attempt. */
-export async function advanceConfirmAttempt(sessionId: string, seenAttempt: number): Promise<void> {
-  await db().payment.updateMany({ where: { checkoutSessionId: sessionId, confirmAttempt: seenAttempt }, data: { confirmAttempt: seenAttempt + 1 } });
 }
 
 /** Removes a checkout nobody could ever pay (no provider page opened), with its orders and payment. */

@@ -114,7 +114,7 @@ export interface QuotedProduct {
   id: string;
   title: string;
   price: number;
-  currency: "USD" | "KRW";
+  currency: Currency;
   published: boolean;
   sellerId: string;
   /** The buyer already has access (a grant not revoked). */

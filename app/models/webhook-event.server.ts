@@ -1,7 +1,8 @@
+import type { PaymentProvider } from "~/generated/prisma/enums";
 import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 
-type Provider = "STRIPE" | "TOSS";
+type Provider = PaymentProvider;
 
 /** Puts an event in the inbox once; says whether an earlier delivery already handled it. */
 export async function recordWebhookEvent(event: { provider: Provider; eventId: string; eventType: string; payload: unknown }) {

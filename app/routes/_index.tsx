@@ -6,6 +6,7 @@ import { ProductCard } from "~/components/ProductCard";
 import { browseCatalog } from "~/services/catalog/browse.server";
 import { catalogHref, filtersOf, isFiltered, parseCatalogQuery } from "~/services/catalog/query";
 import { guard } from "~/services/web/route-guard.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [
   { title: "AI Marketplace: models, prompt packs, datasets and agents" },
@@ -91,4 +92,8 @@ export default function Catalog() {
       )}
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

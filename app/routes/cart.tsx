@@ -9,8 +9,8 @@ import { Price } from "~/components/Price";
 import { VerificationBadge } from "~/components/VerificationBadge";
 import { useRootData } from "~/root";
 import { getUser, requireUser, safeRedirectTarget } from "~/services/web/auth.server";
-import { groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart/cart";
-import { addToCart, cartCookieHeader, readCartIds, removeFromCart } from "~/services/cart/cart.server";
+import { cartTotals, groupByCurrency, serializeCheckoutItems, type CartItem } from "~/services/cart/cart";
+import { addToCart, cartCookieHeader, readCartIds, removeFromCart, type CartChange } from "~/services/cart/cart.server";
 import { checkoutRefusal } from "~/services/web/checkout-answers";
 import { checkoutPost } from "~/services/checkout/open.server";
 import { readProtectedForm } from "~/services/web/csrf.server";
@@ -18,44 +18,59 @@ import { guard } from "~/services/web/route-guard.server";
 import { passRetryAfter } from "~/services/web/route-headers";
 import { browserCheckout } from "~/services/payments/browser-checkout.server";
 import { flashNotice } from "~/services/web/session.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [{ title: "Your cart · AI Marketplace" }];
 
 export const headers = passRetryAfter;
 
-const CartChangeForm = z.object({
-  intent: z.enum(["add", "remove"]),
-  productId: z.string().uuid("That is not a product of this shop."),
-  returnTo: z.string().optional(),
-  enhanced: z.literal("1").optional(),
-});
+// What the cart's forms post, told apart by `intent`. `enhanced` is rendered
+// only after hydration: the page then changes the cart, or opens the payment
+// window (TossPayments' SDK), itself and wants JSON instead of a redirect.
+// `fallback`: the page's SDK could not open TossPayments' window and posts as
+// without JavaScript. `returnTo`: where the shopper comes back to.
+const CartIntent = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("checkout"),
+    enhanced: z.literal("1").optional(),
+    fallback: z.literal("1").optional(),
+    returnTo: z.string().optional(),
+  }),
+  z.object({
+    intent: z.enum(["add", "remove"]),
+    productId: z.string().uuid("That is not a product of this shop."),
+    returnTo: z.string().optional(),
+    enhanced: z.literal("1").optional(),
+  }),
+]);
 
-// `enhanced` is rendered only after hydration: the page then opens the payment
-// window itself (TossPayments' SDK) and wants JSON instead of a redirect.
-// `fallback`: the page's SDK could not open TossPayments' window and posts as without JavaScript.
-const CheckoutIntent = z.object({
-  intent: z.literal("checkout"),
-  enhanced: z.literal("1").optional(),
-  fallback: z.literal("1").optional(),
-  returnTo: z.string().optional(),
-});
+/** A refused cart change in HTTP. */
+const CHANGE_STATUS: Record<Extract<CartChange, { ok: false }>["reason"], number> = { unavailable: 404, owned: 409, full: 409 };
 
 async function act({ request }: ActionFunctionArgs) {
   const form = await readProtectedForm(request);
   const fields = Object.fromEntries(form);
 
-  const checkout = CheckoutIntent.safeParse(fields);
-  if (checkout.success) {
+  const parsed = CartIntent.safeParse(fields);
+  if (!parsed.success) {
+    return json(
+      { ok: false as const, message: "That cart request was not understood. Reload the page and try again." },
+      { status: 400 },
+    );
+  }
+  const intent = parsed.data;
+
+  if (intent.intent === "checkout") {
     // Signed out: log in (or sign up) and come back where the shopper was,
     // the cart or the product page of "Buy now".
-    const user = await requireUser(request, safeRedirectTarget(checkout.data.returnTo ?? "/cart"));
-    const inBrowser = checkout.data.enhanced === "1";
-    const result = await checkoutPost(request, user, form.get("items"), { inBrowser, sdkFailed: checkout.data.fallback === "1" });
+    const user = await requireUser(request, safeRedirectTarget(intent.returnTo ?? "/cart"));
+    const inBrowser = intent.enhanced === "1";
+    const result = await checkoutPost(request, user, form.get("items"), { inBrowser, sdkFailed: intent.fallback === "1" });
     if (result.kind === "opened") {
       if (inBrowser) return json(browserCheckout(user, result));
-      if (result.redirectUrl) return redirect(result.redirectUrl, 303);
+      if (!result.redirectUrl) throw new Error("An opened checkout without a page to go to.");
+      return redirect(result.redirectUrl, 303);
     }
-    if (result.kind === "opened") throw new Error("An opened checkout without a page to go to.");
     const refusal = checkoutRefusal(result);
     return json(
       { ok: false as const, message: refusal.heading, problems: refusal.problems },
@@ -63,21 +78,18 @@ async function act({ request }: ActionFunctionArgs) {
     );
   }
 
-  const parsed = CartChangeForm.safeParse(fields);
-  if (!parsed.success) {
-    return json(
-      { ok: false as const, message: "That cart request was not understood. Reload the page and try again." },
-      { status: 400 },
-    );
-  }
-  const { intent, productId, returnTo, enhanced } = parsed.data;
   const ids = await readCartIds(request);
-  const change = intent === "add" ? await addToCart(ids, productId, await getUser(request)) : removeFromCart(ids, productId);
-  const back = safeRedirectTarget(returnTo ?? "/cart");
+  const change =
+    intent.intent === "add" ? await addToCart(ids, intent.productId, await getUser(request)) : removeFromCart(ids, intent.productId);
+  const back = safeRedirectTarget(intent.returnTo ?? "/cart");
 
   // With JavaScript the page wrote the cookie before sending the change, so
   // an answer that comes back late never overwrites a later change.
-  if (enhanced) return json({ ok: change.ok, message: change.message }, change.ok ? {} : { status: change.status });
+  if (intent.enhanced) {
+    return change.ok
+      ? json({ ok: true as const, message: change.message })
+      : json({ ok: false as const, message: change.message }, { status: CHANGE_STATUS[change.reason] });
+  }
   const headers = new Headers({ "Set-Cookie": await flashNotice(request, change.message) });
   if (change.ok) headers.append("Set-Cookie", await cartCookieHeader(change.ids));
   return redirect(back, { status: 303, headers });
@@ -105,10 +117,15 @@ function CheckoutForm({ items }: { items: CartItem[] }) {
   );
 }
 
+/** The reasons a refused checkout lists (a refused cart change has none). */
+function problemsOf(answer: object): string[] {
+  return "problems" in answer && Array.isArray(answer.problems) ? answer.problems.map(String) : [];
+}
+
 export default function CartPage() {
   const cart = useCart();
   const flags = useRootData()?.cart.flags ?? {};
-  const result = useActionData<{ ok: boolean; message: string; problems?: string[] }>();
+  const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const canceled = searchParams.has("canceled");
 
@@ -135,9 +152,9 @@ export default function CartPage() {
       {result && !result.ok ? (
         <div className="alert" role="alert">
           <p>{result.message}</p>
-          {result.problems ? (
+          {problemsOf(result).length > 0 ? (
             <ul>
-              {result.problems.map((problem) => (
+              {problemsOf(result).map((problem) => (
                 <li key={problem}>{problem}</li>
               ))}
             </ul>
@@ -146,7 +163,7 @@ export default function CartPage() {
       ) : null}
       {groupByCurrency(cart.items).map((group) => {
         const payable = group.items.filter((item) => !flags[item.id]);
-        const subtotal = payable.reduce((sum, item) => sum + item.price, 0);
+        const subtotal = cartTotals(payable)[group.currency] ?? 0;
         return (
           <section key={group.currency} className="cart-group" aria-label={`${group.currency} items`} data-testid={`cart-group-${group.currency}`}>
             <h2>
@@ -188,4 +205,8 @@ export default function CartPage() {
       })}
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

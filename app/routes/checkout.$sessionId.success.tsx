@@ -12,6 +12,7 @@ import { cartWithout } from "~/services/cart/cart.server";
 import { checkFromPage, settleFromReturn } from "~/services/checkout/settle.server";
 import { requireOwnCheckout } from "~/services/checkout/purchase.server";
 import { guard } from "~/services/web/route-guard.server";
+import { CHECKOUT_NOT_FOUND, GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 /** How long the page keeps looking for the payment's confirmation by itself. */
 const POLL_FOR_MS = 120_000;
@@ -238,4 +239,8 @@ export default function CheckoutResult() {
       </p>
     </section>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary statusHandlers={CHECKOUT_NOT_FOUND} />;
 }

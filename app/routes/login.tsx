@@ -8,6 +8,7 @@ import { readProtectedForm } from "~/services/web/csrf.server";
 import { fieldErrors } from "~/services/web/form-errors";
 import { passRetryAfter } from "~/services/web/route-headers";
 import { guard } from "~/services/web/route-guard.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [{ title: "Log in · AI Marketplace" }];
 
@@ -68,4 +69,8 @@ export default function LoginPage() {
       </Form>
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -13,6 +13,7 @@ import { coverUrl } from "~/services/catalog/covers.server";
 import { productKindLabel } from "~/services/catalog/kinds";
 import { formatFileSize } from "~/services/library/files";
 import { guard } from "~/services/web/route-guard.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 const Params = z.object({ productId: z.string().uuid() });
 
@@ -83,4 +84,8 @@ export default function ProductPage() {
       </ul>
     </article>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => ({ title: "Product not found", advice: "This product is not in the catalog, or is no longer for sale." }) }} />;
 }

@@ -7,6 +7,7 @@ import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSessio
 import { readProtectedForm } from "~/services/web/csrf.server";
 import { fieldErrors } from "~/services/web/form-errors";
 import { guard } from "~/services/web/route-guard.server";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · AI Marketplace" }];
 
@@ -69,4 +70,8 @@ export default function SignUpPage() {
       </Form>
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

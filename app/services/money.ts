@@ -1,9 +1,11 @@
+import { Currency } from "~/generated/prisma/enums";
 // Money is an integer count of the currency's minor unit everywhere in the shop:
 // USD in cents, KRW in won (KRW has no minor unit). This module is the only
 // place that knows how many digits a currency has and how to show an amount.
 
-export const CURRENCIES = ["USD", "KRW"] as const;
-export type CurrencyCode = (typeof CURRENCIES)[number];
+/** The shop's currencies, in the order the cart shows them (Prisma's `Currency`). */
+export const CURRENCIES = [Currency.USD, Currency.KRW] as const satisfies readonly Currency[];
+export type CurrencyCode = Currency;
 
 const MINOR_DIGITS: Record<CurrencyCode, number> = { USD: 2, KRW: 0 };
 const LOCALE: Record<CurrencyCode, string> = { USD: "en-US", KRW: "en-US" };

@@ -35,7 +35,8 @@ for (const javaScriptEnabled of [true, false]) {
     test("answers an unknown product with a real 404 page", async ({ page }) => {
       const response = await page.goto("/products/00000000-0000-4000-8000-000000000000");
       expect(response?.status()).toBe(404);
-      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Product not found" })).toBeVisible();
+      await expect(page.getByText("This product is not in the catalog, or is no longer for sale.")).toBeVisible();
       await expect(page.getByRole("link", { name: "Back to the catalog" })).toBeVisible();
       expect((await page.goto("/products/not-a-product-id"))?.status()).toBe(404);
     });

@@ -102,6 +102,10 @@ test("another shopper gets 404 on the success, receipt and download URLs", async
     const response = await strangerPage.request.get(url);
     expect(response.status(), url).toBe(404);
   }
+  // The pages say what is missing in the shop's words.
+  await strangerPage.goto(successUrl);
+  await expect(strangerPage.getByRole("heading", { name: "Checkout not found" })).toBeVisible();
+  await expect(strangerPage.getByText("There is no such checkout in your account.")).toBeVisible();
   for (const url of [downloadUrl!.replace(/[^/]+$/, "..%2F..%2Fetc%2Fpasswd"), "/downloads/not-an-id/also-not"]) {
     expect((await page.request.get(url)).status(), url).toBe(404);
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createCookie } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import {
   cartTotals,
@@ -7,6 +8,7 @@ import {
   groupByCurrency,
   MAX_CART_ITEMS,
   parseCartIds,
+  serializeCartCookie,
   serializeCheckoutItems,
   type CartItem,
 } from "~/services/cart/cart";
@@ -42,6 +44,15 @@ describe("parsing the cookie's product ids", () => {
   it("encodes ids the way Remix's unsigned cookies are decoded", () => {
     const ids = [randomUUID(), randomUUID()];
     expect(JSON.parse(atob(encodeCartCookieValue(ids)))).toEqual(ids);
+  });
+
+  it("is written by one function, for the server and the page, with the same attributes; Secure where asked", async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const plain = serializeCartCookie(ids, { secure: false });
+    expect(plain).toMatch(/^ai_marketplace_cart=[^;]+; Path=\/; Max-Age=2592000; SameSite=Lax$/);
+    expect(serializeCartCookie(ids, { secure: true })).toBe(`${plain}; Secure`);
+    // What it writes is what Remix's cookie parser, the server's reader, reads.
+    expect(await createCookie("ai_marketplace_cart").parse(plain.split(";")[0])).toEqual(ids);
   });
 
   it("reads back what the page writes, URL-encoded as in document.cookie", () => {

@@ -1,13 +1,12 @@
 import { useRevalidator } from "@remix-run/react";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import {
-  CART_COOKIE_MAX_AGE,
   CART_COOKIE_NAME,
   CART_STORAGE_KEY,
   cartTotals,
   decodeCartCookieValue,
-  encodeCartCookieValue,
   MAX_CART_ITEMS,
+  serializeCartCookie,
   type CartItem,
 } from "~/services/cart/cart";
 import type { CurrencyCode } from "~/services/money";
@@ -97,7 +96,7 @@ export function CartProvider({ serverItems, children }: { serverItems: CartItem[
   const change = useCallback(
     (edit: (current: string[]) => string[]) => {
       const next = edit(readCookieIds() ?? shown.current);
-      document.cookie = `${CART_COOKIE_NAME}=${encodeURIComponent(encodeCartCookieValue(next))}; Path=/; Max-Age=${CART_COOKIE_MAX_AGE}; SameSite=Lax`;
+      document.cookie = serializeCartCookie(next, { secure: window.location.protocol === "https:" });
       mirror(describe(next));
       setIds(next);
     },

@@ -2,20 +2,15 @@ import { createCookie } from "@remix-run/node";
 import { env, isProduction } from "~/env.server";
 import { findOwnedProductIds } from "~/models/entitlement.server";
 import { findProductsByIds } from "~/models/product.server";
-import { CART_COOKIE_MAX_AGE, CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, toCartItem, type CartItem } from "~/services/cart/cart";
+import { CART_COOKIE_NAME, MAX_CART_ITEMS, parseCartIds, serializeCartCookie, toCartItem, type CartItem } from "~/services/cart/cart";
 
 let cookie: ReturnType<typeof createCookie> | undefined;
 
-// Readable by the page's script on purpose: it holds product ids only, and the
-// browser keeps it equal to localStorage. The server trusts nothing else in it.
+// Read with Remix's cookie parser (the value is encoded as its unsigned
+// cookies are); written by serializeCartCookie, the page's writer too. The
+// server trusts nothing in it but product ids.
 function cartCookie() {
-  cookie ??= createCookie(CART_COOKIE_NAME, {
-    path: "/",
-    sameSite: "lax",
-    httpOnly: false,
-    secure: isProduction(env()),
-    maxAge: CART_COOKIE_MAX_AGE,
-  });
+  cookie ??= createCookie(CART_COOKIE_NAME);
   return cookie;
 }
 
@@ -30,7 +25,7 @@ export async function readCartIds(request: Request): Promise<string[]> {
 }
 
 export async function cartCookieHeader(ids: readonly string[]): Promise<string> {
-  return cartCookie().serialize([...ids]);
+  return serializeCartCookie(ids, { secure: isProduction(env()) });
 }
 
 export type CartFlag = "owned" | "own-product";
@@ -73,7 +68,10 @@ export async function viewCart(ids: readonly string[], user: { id: string } | nu
   };
 }
 
-export type CartChange = { ok: true; ids: string[]; message: string } | { ok: false; status: number; message: string };
+/** A cart change in the shop's words; the cart route says it in HTTP. */
+export type CartChange =
+  | { ok: true; ids: string[]; message: string }
+  | { ok: false; reason: "unavailable" | "owned" | "full"; message: string };
 
 export async function addToCart(ids: readonly string[], productId: string, user: { id: string } | null): Promise<CartChange> {
   const [[product], owned] = await Promise.all([
@@ -81,16 +79,16 @@ export async function addToCart(ids: readonly string[], productId: string, user:
     user ? findOwnedProductIds(user.id, [productId]) : Promise.resolve(new Set<string>()),
   ]);
   if (!product || !product.published) {
-    return { ok: false, status: 404, message: "That product is no longer available, so it was not added." };
+    return { ok: false, reason: "unavailable", message: "That product is no longer available, so it was not added." };
   }
   if (owned.has(productId)) {
-    return { ok: false, status: 409, message: `You already own ${product.title}: its files are in your library, so it was not added.` };
+    return { ok: false, reason: "owned", message: `You already own ${product.title}: its files are in your library, so it was not added.` };
   }
   if (ids.includes(productId)) return { ok: true, ids: [...ids], message: `${product.title} is already in your cart.` };
   if (ids.length >= MAX_CART_ITEMS) {
     return {
       ok: false,
-      status: 409,
+      reason: "full",
       message: `Your cart holds at most ${MAX_CART_ITEMS} products. Check out or remove some before adding more.`,
     };
   }

@@ -1,3 +1,4 @@
+import type { VerificationLevel } from "~/generated/prisma/enums";
 import { z } from "zod";
 import { CURRENCIES, type CurrencyCode } from "~/services/money";
 
@@ -17,7 +18,7 @@ export interface CartItem {
   title: string;
   price: number;
   currency: CurrencyCode;
-  verification_level: "UNVERIFIED" | "VERIFIED" | "CERTIFIED";
+  verification_level: VerificationLevel;
   seller: { id: string; name: string };
 }
 
@@ -96,6 +97,16 @@ export function groupByCurrency<T extends { currency: CurrencyCode }>(items: rea
 /** What the checkout form sends for one currency group: what the shopper saw. */
 export function serializeCheckoutItems(items: readonly Pick<CartItem, "id" | "price" | "currency">[]): string {
   return JSON.stringify(items.map(({ id, price, currency }) => ({ id, price, currency })));
+}
+
+/**
+ * The cart cookie as one Set-Cookie / document.cookie string: the only place
+ * it is written, by the server (without JavaScript) and by the page alike.
+ * Not HttpOnly on purpose: the page writes it, and it holds product ids only.
+ */
+export function serializeCartCookie(ids: readonly string[], { secure }: { secure: boolean }): string {
+  const value = encodeURIComponent(encodeCartCookieValue(ids));
+  return `${CART_COOKIE_NAME}=${value}; Path=/; Max-Age=${CART_COOKIE_MAX_AGE}; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
 /**

@@ -1,13 +1,6 @@
 import { env } from "~/env.server";
-import {
-  advanceOpenAttempt,
-  discardUnopenedCheckout,
-  findCheckoutProgress,
-  openCheckoutSession,
-  recordProviderCheckout,
-  type CheckoutSummary,
-  type OpenedCheckout,
-} from "~/models/checkout.server";
+import { advanceOpenAttempt, discardUnopenedCheckout, openCheckoutSession, recordProviderCheckout, type OpenedCheckout } from "~/models/checkout.server";
+import { findCheckoutProgress, type CheckoutSummary } from "~/models/checkout-lookup.server";
 import { endPendingCheckout } from "~/models/settlement.server";
 import type { PublicUser } from "~/models/user.server";
 import { parseCheckoutItems, type CheckoutItemInput } from "~/services/checkout/input";
@@ -16,44 +9,9 @@ import { endOpenCheckout } from "~/services/checkout/settle.server";
 import { byLineOrder } from "~/services/checkout/line-order";
 import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
 import { quoteCart } from "~/services/checkout/quote.server";
+import type { CheckoutPostOptions, CheckoutPostResult, OpenCheckout } from "~/services/checkout/post-result";
 
-/** What the provider was asked for, for a page that opens the provider's window itself. */
-export interface OpenCheckout {
-  provider: "STRIPE" | "TOSS";
-  total: number;
-  reference: string | null;
-  /** Product titles in the lines' canonical order. */
-  titles: string[];
-}
-
-/** A checkout post's answer, in the shop's words; each route turns it into HTTP once. */
-export type CheckoutPostResult =
-  /**
-   * The checkout is open. `redirectUrl`: the provider's page the server
-   * opened; null when the shopper's browser opens it (Toss's SDK) and the
-   * server has not opened one.
-   */
-  | { kind: "opened"; sessionId: string; redirectUrl: string | null; reused: boolean; checkout: OpenCheckout }
-  | { kind: "invalid"; problems: string[] }
-  | { kind: "limited"; problems: string[]; retryAfterSeconds: number }
-  | { kind: "changed"; problems: string[] }
-  | { kind: "not-for-sale"; problems: string[] }
-  | { kind: "below-minimum"; problems: string[] }
-  /** Another request is opening this very checkout at the provider and has not finished. */
-  | { kind: "preparing"; sessionId: string; problems: string[] }
-  /** The provider could not be reached or answered with an error: nothing was charged, try again. */
-  | { kind: "provider-unavailable"; problems: string[] }
-  /** The provider refused to open the payment. */
-  | { kind: "provider-refused"; sessionId: string; problems: string[] }
-  /** This provider's page can only be opened by the browser (Toss's SDK), and the post came without JavaScript. */
-  | { kind: "needs-javascript"; problems: string[] };
-
-export interface CheckoutPostOptions {
-  /** The page opens the provider's window itself when the provider has a browser SDK (JavaScript on). */
-  inBrowser?: boolean;
-  /** The page's provider SDK failed, and it posts as a page without JavaScript would. */
-  sdkFailed?: boolean;
-}
+export type { CheckoutPostOptions, CheckoutPostResult, OpenCheckout };
 
 const NEEDS_JAVASCRIPT =
   "Paying in won opens TossPayments' window, which needs JavaScript: turn it on and press 결제하기 again. Nothing was charged, and your cart is as it was.";

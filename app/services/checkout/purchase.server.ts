@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findCheckoutForBuyer } from "~/models/checkout.server";
+import { findCheckoutForBuyer } from "~/models/checkout-lookup.server";
 import { byLineOrder } from "~/services/checkout/line-order";
 
 const SessionId = z.string().uuid();

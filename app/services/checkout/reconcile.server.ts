@@ -1,5 +1,6 @@
 import { env } from "~/env.server";
-import { checkoutSummaryForProvider, claimCheckoutsToReconcile, releaseReconcileClaim } from "~/models/checkout.server";
+import { checkoutSummaryForProvider } from "~/models/checkout-lookup.server";
+import { claimCheckoutsToReconcile, releaseReconcileClaim } from "~/models/reconcile.server";
 import { purgeEndedSessions } from "~/models/session.server";
 import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutcome } from "~/services/checkout/settle.server";
 import { paymentProvider } from "~/services/payments/index.server";

@@ -1,9 +1,5 @@
-import {
-  advanceConfirmAttempt,
-  checkoutSummaryForProvider,
-  recordProviderPaymentId,
-  type CheckoutSummary,
-} from "~/models/checkout.server";
+import { checkoutSummaryForProvider, type CheckoutSummary } from "~/models/checkout-lookup.server";
+import { advanceConfirmAttempt, recordProviderPaymentId } from "~/models/payment.server";
 import { endPendingCheckout, findRefundsDue, recordLineRefund, withLockedCheckout, type DuplicateLine } from "~/models/settlement.server";
 import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import { paymentProvider, type PaymentOutcome } from "~/services/payments/index.server";

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { findSessionIdByProviderIds } from "~/models/checkout.server";
+import { findSessionIdByProviderIds } from "~/models/checkout-lookup.server";
 import { markWebhookProcessed, recordWebhookEvent } from "~/models/webhook-event.server";
 import { settle } from "~/services/checkout/settle.server";
 import { readBodyText } from "~/services/web/request-body.server";

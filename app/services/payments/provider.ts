@@ -1,9 +1,10 @@
+import type { PaymentProvider as ProviderEnum } from "~/generated/prisma/enums";
 import type { CurrencyCode } from "~/services/money";
 
 // The one interface every payment provider implements. Nothing outside
 // app/services/payments knows which provider a checkout uses.
 
-export type ProviderName = "STRIPE" | "TOSS";
+export type ProviderName = ProviderEnum;
 
 export interface CheckoutLine {
   orderId: string;

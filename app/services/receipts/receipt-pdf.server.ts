@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import PDFDocument from "pdfkit";
 import { formatDateTime, providerName } from "~/components/format";
+import type { CheckoutSessionStatus, PaymentProvider } from "~/generated/prisma/enums";
 import { formatMoney, type CurrencyCode } from "~/services/money";
 
 // The receipt as a PDF, drawn on the server so it downloads without
@@ -13,8 +14,8 @@ import { formatMoney, type CurrencyCode } from "~/services/money";
 export interface ReceiptForPdf {
   receiptNumber: string;
   paidAt: Date | string;
-  status: string;
-  provider: string;
+  status: CheckoutSessionStatus;
+  provider: PaymentProvider;
   providerReference: string | null;
   currency: CurrencyCode;
   total: number;
