@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/services/web/auth.server";
 import { requireOwnCheckout } from "~/services/checkout/purchase.server";
-import { buildReceiptPdf } from "~/services/receipts/receipt-pdf.server";
+import { buildReceiptPdf } from "~/services/library/receipt-pdf.server";
 import { guard } from "~/services/web/route-guard.server";
 
 // The receipt as a PDF download: for the buyer only, once the payment is

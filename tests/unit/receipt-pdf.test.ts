@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildReceiptPdf, type ReceiptForPdf } from "~/services/receipts/receipt-pdf.server";
+import { buildReceiptPdf, type ReceiptForPdf } from "~/services/library/receipt-pdf.server";
 
 const receipt = (lines: ReceiptForPdf["lines"]): ReceiptForPdf => ({
   receiptNumber: "R-2026-000042",
