@@ -173,3 +173,13 @@ export function formPairs(body: Buffer | string): [string, string][] {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Keeps the socket open without answering, then drops it: a provider that
+ * hangs. The request keeps running for `ms` even when the client gives up
+ * first, as it would at the provider, so its idempotency key stays in use.
+ */
+export async function hangThenDrop(c: RequestContext, ms: number): Promise<void> {
+  await new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+  c.req.socket.destroy();
+}

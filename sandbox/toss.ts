@@ -4,8 +4,7 @@ import { z } from "zod";
 import { kstIso } from "./clock.ts";
 import type { SandboxContext } from "./context.ts";
 import { emitWithFaults } from "./context.ts";
-import { type RequestContext, type Router, randomId, sendJson, sleep } from "./http.ts";
-import { hangThenDrop } from "./stripe.ts";
+import { hangThenDrop, type RequestContext, type Router, randomId, sendJson, sleep } from "./http.ts";
 import { TOSS_CODES, type TossCodeName } from "./toss-codes.ts";
 
 type Json = Record<string, unknown>;
