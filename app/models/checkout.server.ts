@@ -7,26 +7,24 @@ import { purchasedProductSelect } from "~/models/product.server";
 // Checkout sessions with their orders and payment: opening them and recording the
 // provider's checkout (reads: checkout-lookup; settlement: settlement.server.ts).
 
-export interface NewCheckout {
+/** What a checkout is, opened or about to be. */
+interface CheckoutTerms {
   buyerId: string;
   currency: Currency;
   total: number;
   provider: PaymentProvider;
   quoteHash: string;
   expiresAt: Date;
+}
+
+export interface NewCheckout extends CheckoutTerms {
   lines: Array<{ productId: string; title: string; amount: number }>;
   /** Given the new session's id, the provider reference we choose ourselves (or null). */
   reference: (sessionId: string) => string | null;
 }
 
-export interface OpenedCheckout {
+export interface OpenedCheckout extends CheckoutTerms {
   id: string;
-  buyerId: string;
-  currency: Currency;
-  total: number;
-  provider: PaymentProvider;
-  quoteHash: string;
-  expiresAt: Date;
   checkoutUrl: string | null;
   openAttempt: number;
   orders: Array<{ id: string; productId: string; amount: number; product: { title: string } }>;
