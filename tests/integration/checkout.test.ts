@@ -1,4 +1,3 @@
-import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
@@ -7,6 +6,7 @@ import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
+import { checkoutSessionEvent, signStripeEvent, stripeWebhookRequest } from "../support/stripe-events";
 
 let world: PaymentWorld;
 
@@ -16,30 +16,12 @@ async function postCheckout(visitor: Visitor, items: string) {
   return respond(() => cartAction({ request: visitor.post("/cart", { intent: "checkout", items }), params: {}, context: {} }));
 }
 
-const stripeSdk = new Stripe("sk_test_sandbox");
-
 /** A Stripe event about the sandbox's Checkout Session, signed as Stripe signs. */
-async function signedEvent(type: string, reference: string, overrides: Record<string, unknown> = {}) {
-  const { port } = new URL(world.sandbox.url);
-  const sandboxStripe = new Stripe("sk_test_sandbox", { host: "127.0.0.1", port: Number(port), protocol: "http" });
-  const session = await sandboxStripe.checkout.sessions.retrieve(reference);
-  const body = JSON.stringify({
-    id: `evt_test_${reference.slice(-12)}_${type.replace(/\W/g, "")}`,
-    object: "event",
-    api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    type,
-    data: { object: { ...session, ...overrides } },
-  });
-  return { body, signature: stripeSdk.webhooks.generateTestHeaderString({ payload: body, secret: "whsec_sandbox" }) };
-}
+const signedEvent = (type: string, reference: string, overrides: Record<string, unknown> = {}) =>
+  checkoutSessionEvent(world.stripe, type, reference, overrides);
 
 async function postStripeWebhook(body: string, signature: string | null) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (signature) headers["Stripe-Signature"] = signature;
-  const request = new Request("http://localhost/webhooks/stripe", { method: "POST", body, headers });
-  return respond(() => stripeWebhook({ request, params: {}, context: {} }));
+  return respond(() => stripeWebhook({ request: stripeWebhookRequest(body, signature), params: {}, context: {} }));
 }
 
 async function latestSession(buyerId: string) {
@@ -111,8 +93,7 @@ describe("starting a checkout", () => {
       const visitor = await visitorFor(buyer);
       await postCheckout(visitor, itemsOf([product]));
       const first = await latestSession(buyer.id);
-      await world.control("POST", `/_sandbox/stripe/sessions/${first.payment?.providerReference}/pay`);
-      await world.webhooksSettled();
+      await world.payStripeSession(first.payment!.providerReference!);
       const before = await rowCounts(buyer.id);
 
       const response = await postCheckout(visitor, itemsOf([product]));
@@ -284,8 +265,7 @@ describe("settling a checkout", () => {
 
   it("settles by webhook before the return: all orders PAID, access granted once", async () => {
     const { buyer, products, visitor, session, reference } = await paidCheckout();
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     expect(await effects(buyer.id, products)).toMatchObject({
       status: "PAID",
       orders: ["PAID"],
@@ -311,8 +291,7 @@ describe("settling a checkout", () => {
 
   it("settles once when the same webhook arrives three times", async () => {
     const { buyer, products, reference } = await paidCheckout({ fault: { kind: "webhook_duplicate", count: 3 } });
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", entitlements: 3, downloads: [1, 1, 1] });
     expect(await db().webhookEvent.count({ where: { payload: { path: ["data", "object", "id"], equals: reference } } })).toBe(1);
   });
@@ -332,12 +311,8 @@ describe("settling a checkout", () => {
     const event = await signedEvent("checkout.session.completed", reference);
     const inboxBefore = await db().webhookEvent.count();
     const tampered = event.body.replace('"livemode":false', '"livemode":true');
-    const stale = stripeSdk.webhooks.generateTestHeaderString({
-      payload: event.body,
-      secret: "whsec_sandbox",
-      timestamp: Math.floor(Date.now() / 1000) - 3600,
-    });
-    const wrongSecret = stripeSdk.webhooks.generateTestHeaderString({ payload: event.body, secret: "whsec_other" });
+    const stale = signStripeEvent(event.body, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const wrongSecret = signStripeEvent(event.body, { secret: "whsec_other" });
     for (const [body, signature] of [
       [tampered, event.signature],
       [event.body, null],
@@ -354,14 +329,13 @@ describe("settling a checkout", () => {
 
   it("answers an unknown event type 200 and ignores it", async () => {
     const body = JSON.stringify({ id: `evt_${Date.now()}`, object: "event", type: "customer.created", data: { object: {} } });
-    const answer = await postStripeWebhook(body, stripeSdk.webhooks.generateTestHeaderString({ payload: body, secret: "whsec_sandbox" }));
+    const answer = await postStripeWebhook(body, signStripeEvent(body));
     expect(answer.status).toBe(200);
   });
 
   it("keeps a PAID checkout PAID when a stale expired event arrives after completion", async () => {
     const { buyer, products, reference } = await paidCheckout();
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     const expired = await signedEvent("checkout.session.expired", reference, { status: "expired", payment_status: "unpaid" });
     expect((await postStripeWebhook(expired.body, expired.signature)).status).toBe(200);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", entitlements: 3 });
@@ -371,15 +345,13 @@ describe("settling a checkout", () => {
     const { buyer, products, session, reference } = await paidCheckout({ fault: { kind: "webhook_out_of_order", gapMs: 50 } });
     // As the migration to one open checkout per currency ends older duplicates: here only.
     await db().checkoutSession.update({ where: { id: session.id }, data: { status: "EXPIRED", failureCode: "SUPERSEDED" } });
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", orders: ["PAID"], entitlements: 3, downloads: [1, 1, 1] });
   });
 
   it("refunds in full: REFUNDED everywhere and access revoked", async () => {
     const { buyer, products, reference } = await paidCheckout();
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/refund`);
     await world.webhooksSettled();
     const after = await latestSession(buyer.id);
@@ -414,8 +386,7 @@ describe("settling a checkout", () => {
 
   it("never grants access when the provider reports another amount", async () => {
     const { buyer, products, visitor, session, reference } = await paidCheckout({ fault: { kind: "amount_mismatch", delta: 100 } });
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     await success(visitor, session.id, reference);
     const after = await latestSession(buyer.id);
     expect(after.status).not.toBe("PAID");

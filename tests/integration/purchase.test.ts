@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
-import { loader as downloadLoader } from "~/routes/downloads.$orderId.$fileId";
 import { encodeCartCookieValue } from "~/services/cart";
 import { readCartIds } from "~/services/cart.server";
 import { loadLayout } from "~/services/layout.server";
 import { seedCatalog } from "../../prisma/seed";
+import { download } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
@@ -49,11 +49,6 @@ async function pay(reference: string, visitor?: Visitor, sessionId?: string) {
   }
   await world.webhooksSettled();
 }
-
-const download = (visitor: Visitor, orderId: string, fileId: string) =>
-  respond(() =>
-    downloadLoader({ request: visitor.get(`/downloads/${orderId}/${fileId}`), params: { orderId, fileId }, context: {} }),
-  );
 
 describe("downloads", () => {
   it("streams a purchased file with its type, length and a UTF-8 safe filename", async () => {

@@ -7,6 +7,7 @@ import { action as tossWebhook } from "~/routes/webhooks.toss";
 import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
+import { tossAuthorization } from "../support/sandbox";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 // TossPayments as its reference documents it: the browser SDK's window first,
@@ -167,7 +168,7 @@ describe("unsigned webhooks", () => {
     // Another server confirmed, then died before settling: only Toss's own webhook is left to settle it.
     const confirmed = await fetch(`${world.sandbox.url}/v1/payments/confirm`, {
       method: "POST",
-      headers: { Authorization: `Basic ${Buffer.from("test_sk_sandbox:").toString("base64")}`, "Content-Type": "application/json" },
+      headers: { Authorization: tossAuthorization(world.keys.tossSecretKey), "Content-Type": "application/json" },
       body: JSON.stringify({ paymentKey, orderId: body.toss.payment.orderId, amount: body.toss.payment.amount }),
     });
     expect(confirmed.status).toBe(200);
