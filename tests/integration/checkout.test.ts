@@ -6,7 +6,8 @@ import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
-import { checkoutSessionEvent, signStripeEvent, stripeWebhookRequest } from "../support/stripe-events";
+import { checkoutSessionEvent, signStripeEvent, stripeEventBody, stripeWebhookRequest } from "../support/stripe-events";
+import { waitFor } from "../support/wait";
 
 let world: PaymentWorld;
 
@@ -309,7 +310,7 @@ describe("settling a checkout", () => {
     const { buyer, products, reference } = await paidCheckout({ fault: { kind: "webhook_drop" } });
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
     const event = await signedEvent("checkout.session.completed", reference);
-    const inboxBefore = await db().webhookEvent.count();
+    const inbox = () => db().webhookEvent.count({ where: { payload: { path: ["data", "object", "id"], equals: reference } } });
     const tampered = event.body.replace('"livemode":false', '"livemode":true');
     const stale = signStripeEvent(event.body, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
     const wrongSecret = signStripeEvent(event.body, { secret: "whsec_other" });
@@ -323,14 +324,30 @@ describe("settling a checkout", () => {
       expect(answer.status).toBe(400);
       expect((await answer.json()).error).toMatch(/signature/i);
     }
-    expect(await db().webhookEvent.count()).toBe(inboxBefore);
+    expect(await inbox()).toBe(0);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PENDING", entitlements: 0, downloads: [0, 0, 0] });
   });
 
-  it("answers an unknown event type 200 and ignores it", async () => {
-    const body = JSON.stringify({ id: `evt_${Date.now()}`, object: "event", type: "customer.created", data: { object: {} } });
+  it("answers an unknown event type 200 and ignores it: nothing recorded, the checkout it names untouched", async () => {
+    const { buyer, products, session, reference } = await paidCheckout({ fault: { kind: "webhook_drop" } });
+    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
+    const { payment_intent: intent } = await world.stripe.checkout.sessions.retrieve(reference);
+    expect(intent).toEqual(expect.stringMatching(/^pi_/));
+    const before = { effects: await effects(buyer.id, products), rows: await rowCounts(buyer.id) };
+    expect(before.effects).toMatchObject({ status: "PENDING", payment: "PENDING", entitlements: 0 });
+
+    // Paid at Stripe, and the event names the payment and the checkout, but the shop does not act on its type.
+    const eventId = `evt_ignored_${reference.slice(-12)}`;
+    const body = stripeEventBody({
+      id: eventId,
+      type: "payment_intent.succeeded",
+      object: { id: intent, object: "payment_intent", amount: session.total, currency: "usd", status: "succeeded", metadata: { checkout_session_id: session.id } },
+    });
     const answer = await postStripeWebhook(body, signStripeEvent(body));
     expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ received: true, ignored: expect.stringMatching(/^payment_intent\.succeeded is not an event the shop acts on/) });
+    expect(await db().webhookEvent.count({ where: { provider: "STRIPE", eventId } })).toBe(0);
+    expect({ effects: await effects(buyer.id, products), rows: await rowCounts(buyer.id) }).toEqual(before);
   });
 
   it("keeps a PAID checkout PAID when a stale expired event arrives after completion", async () => {
@@ -371,17 +388,17 @@ describe("settling a checkout", () => {
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
     const page = await success(visitor, session.id, reference);
     expect(page.data.checkout.status).toBe("PENDING");
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitFor("the checkout PAID", async () => (await latestSession(buyer.id)).status === "PAID");
     await world.webhooksSettled();
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", entitlements: 3 });
   });
 
   it("fails an asynchronous payment that the bank declines", async () => {
-    const { buyer, reference } = await paidCheckout({ fault: { kind: "async_payment", outcome: "failed", delayMs: 100 } });
+    const { buyer, products, reference } = await paidCheckout({ fault: { kind: "async_payment", outcome: "failed", delayMs: 100 } });
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor("the checkout to end", async () => (await latestSession(buyer.id)).status !== "PENDING");
     await world.webhooksSettled();
-    expect((await latestSession(buyer.id)).status).toBe("FAILED");
+    expect(await effects(buyer.id, products)).toMatchObject({ status: "FAILED", orders: ["FAILED"], payment: "FAILED", entitlements: 0 });
   });
 
   it("never grants access when the provider reports another amount", async () => {

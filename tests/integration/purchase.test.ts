@@ -154,9 +154,18 @@ describe("the success page and the cart", () => {
   });
 
   it("hands out unique, readable receipt numbers", async () => {
-    const receipts = await db().checkoutSession.findMany({ where: { receiptNumber: { not: null } }, select: { receiptNumber: true } });
-    expect(receipts.length).toBeGreaterThan(0);
-    for (const { receiptNumber } of receipts) expect(receiptNumber).toMatch(/^R-\d{4}-\d{6}$/);
-    expect(new Set(receipts.map((r) => r.receiptNumber)).size).toBe(receipts.length);
+    const paid = await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const buyer = await createUser();
+        const session = await checkout(await visitorFor(buyer), await createProducts(1), buyer.id);
+        await pay(session.payment!.providerReference!);
+        return session.id;
+      }),
+    );
+    const sessions = await db().checkoutSession.findMany({ where: { id: { in: paid } }, select: { status: true, receiptNumber: true } });
+    expect(sessions.map((session) => session.status)).toEqual(["PAID", "PAID", "PAID"]);
+    const receipts = sessions.map((session) => session.receiptNumber);
+    for (const receipt of receipts) expect(receipt).toMatch(/^R-\d{4}-\d{6}$/);
+    expect(new Set(receipts).size).toBe(3);
   });
 });
