@@ -6,6 +6,7 @@ import { ProductCard } from "~/components/ProductCard";
 import { browseCatalog } from "~/services/catalog/browse.server";
 import { catalogHref, filtersOf, isFiltered, parseCatalogQuery } from "~/services/catalog/query";
 import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [
@@ -97,3 +98,5 @@ export default function Catalog() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
 }
+
+export const headers = passRetryAfter;

@@ -9,6 +9,7 @@ import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.serve
 import { requireUser } from "~/services/web/auth.server";
 import { groupAttempts } from "~/services/checkout/history";
 import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [{ title: "Your library · AI Marketplace" }];
@@ -107,3 +108,5 @@ export default function Purchases() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
 }
+
+export const headers = passRetryAfter;

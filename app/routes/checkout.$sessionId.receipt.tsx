@@ -9,6 +9,7 @@ import { requireUser } from "~/services/web/auth.server";
 import { requireOwnCheckout } from "~/services/checkout/purchase.server";
 import receiptStyles from "~/styles/receipt.css";
 import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { CHECKOUT_NOT_FOUND, GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: receiptStyles }];
@@ -114,3 +115,5 @@ export default function Receipt() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary statusHandlers={CHECKOUT_NOT_FOUND} />;
 }
+
+export const headers = passRetryAfter;

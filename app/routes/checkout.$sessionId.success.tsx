@@ -12,6 +12,7 @@ import { cartWithout } from "~/services/cart/cart.server";
 import { checkFromPage, settleFromReturn } from "~/services/checkout/settle.server";
 import { requireOwnCheckout } from "~/services/checkout/purchase.server";
 import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { CHECKOUT_NOT_FOUND, GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 /** How long the page keeps looking for the payment's confirmation by itself. */
@@ -244,3 +245,5 @@ export default function CheckoutResult() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary statusHandlers={CHECKOUT_NOT_FOUND} />;
 }
+
+export const headers = passRetryAfter;

@@ -13,6 +13,7 @@ import { coverUrl } from "~/services/catalog/covers.server";
 import { productKindLabel } from "~/services/catalog/kinds";
 import { formatFileSize } from "~/services/library/files";
 import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 const Params = z.object({ productId: z.string().uuid() });
@@ -89,3 +90,5 @@ export default function ProductPage() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary statusHandlers={{ 404: () => ({ title: "Product not found", advice: "This product is not in the catalog, or is no longer for sale." }) }} />;
 }
+
+export const headers = passRetryAfter;

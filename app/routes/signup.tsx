@@ -7,6 +7,7 @@ import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSessio
 import { readProtectedForm } from "~/services/web/csrf.server";
 import { fieldErrors } from "~/services/web/form-errors";
 import { guard } from "~/services/web/route-guard.server";
+import { passRetryAfter } from "~/services/web/route-headers";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 
 export const meta: MetaFunction = () => [{ title: "Create an account · AI Marketplace" }];
@@ -75,3 +76,5 @@ export default function SignUpPage() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
 }
+
+export const headers = passRetryAfter;

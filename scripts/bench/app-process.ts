@@ -5,7 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { APP_ENV, APP_PORT, DB_NAME, PG_BASE, ROOT, SANDBOX, SANDBOX_PORT } from "./settings";
+import { sandboxProcessEnv } from "../../tests/support/sandbox";
+import { APP_ENV, APP_PORT, DB_NAME, PG_BASE, ROOT, SANDBOX_PORT } from "./settings";
 
 let app: ChildProcess | undefined;
 
@@ -41,11 +42,8 @@ export async function stopAppAndWait() {
 export function startApp(): void {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ["STRIPE_SECRET_KEY", "TOSS_SECRET_KEY", "STRIPE_API_BASE", "TOSS_API_BASE", "NODE_ENV", "APP_ENV"]) delete env[key];
-  Object.assign(env, APP_ENV, {
+  Object.assign(env, APP_ENV, sandboxProcessEnv(SANDBOX_PORT), {
     PORT: String(APP_PORT),
-    SANDBOX_PORT: String(SANDBOX_PORT),
-    SANDBOX_HOST: "127.0.0.1",
-    SANDBOX_URL: SANDBOX,
     STORAGE_DIR: path.join(os.tmpdir(), "marketplace-bench-storage"),
   });
   // BENCH_PROFILE_DIR: the app server writes a V8 CPU profile there when it stops (cpu-profile.mjs).

@@ -1,5 +1,6 @@
 // What the benchmark runs against and how much: one place for its knobs.
 import path from "node:path";
+import { SANDBOX_KEYS } from "../../tests/support/sandbox";
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 export const PG_BASE = (process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432").replace(/\/$/, "");
@@ -10,7 +11,8 @@ export const SANDBOX_PORT = Number(process.env.BENCH_SANDBOX_PORT ?? 4390);
 export const APP = `http://127.0.0.1:${APP_PORT}`;
 export const SANDBOX = `http://127.0.0.1:${SANDBOX_PORT}`;
 export const SESSION_SECRET = "benchmark-only-session-secret-0123456789abcdef";
-export const WEBHOOK_SECRET = "whsec_sandbox";
+/** The sandbox started by scripts/start.mjs signs with its default secret; the app is told the same. */
+export const WEBHOOK_SECRET = SANDBOX_KEYS.stripeWebhookSecret;
 export const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_SECONDS ?? 420) * 1000;
 
 export const SIZES = [1, 10, 50] as const;

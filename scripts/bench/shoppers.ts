@@ -1,8 +1,9 @@
 // Who posts the checkouts: product pools ("lanes"), shoppers created straight
 // in the database, each logged in through a login session the app's own code
 // makes (its cookie and its CSRF token), and the carts and webhook events they send.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { signStripeEvent, stripeEventBody } from "../../tests/support/stripe-events";
 import { app } from "./in-process";
 import { LANES, POOL_PER_LANE, WEBHOOK_SECRET } from "./settings";
 
@@ -82,34 +83,24 @@ export async function createShoppers(pool: pg.Pool, lanes: Lane[], label: string
   return shoppers;
 }
 
-function stripeSignature(body: string): string {
-  const t = Math.floor(Date.now() / 1000);
-  return `t=${t},v1=${createHmac("sha256", WEBHOOK_SECRET).update(`${t}.${body}`).digest("hex")}`;
-}
-
 /** A `checkout.session.completed` event as the sandbox (and Stripe) sends it for a paid checkout. */
 export function paidEvent(session: { id: string; total: number; reference: string }, apiVersion: string) {
-  const body = JSON.stringify({
+  const body = stripeEventBody({
     id: `evt_bench_${session.id.replace(/-/g, "")}`,
-    object: "event",
-    api_version: apiVersion,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
     type: "checkout.session.completed",
-    data: {
-      object: {
-        id: session.reference,
-        object: "checkout.session",
-        mode: "payment",
-        status: "complete",
-        payment_status: "paid",
-        amount_total: session.total,
-        currency: "usd",
-        payment_intent: `pi_bench_${session.id.replace(/-/g, "")}`,
-        client_reference_id: session.id,
-        metadata: { checkout_session_id: session.id },
-      },
+    apiVersion,
+    object: {
+      id: session.reference,
+      object: "checkout.session",
+      mode: "payment",
+      status: "complete",
+      payment_status: "paid",
+      amount_total: session.total,
+      currency: "usd",
+      payment_intent: `pi_bench_${session.id.replace(/-/g, "")}`,
+      client_reference_id: session.id,
+      metadata: { checkout_session_id: session.id },
     },
   });
-  return { body, signature: stripeSignature(body) };
+  return { body, signature: signStripeEvent(body, { secret: WEBHOOK_SECRET }) };
 }

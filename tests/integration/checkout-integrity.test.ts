@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
 import { action as cancelAction } from "~/routes/checkout.$sessionId.cancel";
-import { loader as downloadLoader } from "~/routes/downloads.$orderId.$fileId";
 import { loader as libraryLoader } from "~/routes/account.purchases";
+import { download } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
-import { addFiles, createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
+import { addFiles, createProducts, createUser, downloadCounts, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 // One charge per purchase against Stripe's real behaviour: keys in use,
 // superseded checkouts, products paid twice and disputes. Reconciliation has
@@ -29,31 +29,9 @@ async function openCheckout(visitor: Visitor, products: Product[]) {
   return { location, reference: payment.providerReference!, sessionId: payment.checkoutSessionId };
 }
 
-async function sandboxSessions(sessionId: string) {
-  const { body } = await world.control<{ data: Array<{ id: string; status: string }> }>(
-    "GET",
-    `/_sandbox/stripe/sessions?client_reference_id=${sessionId}`,
-  );
-  return body.data;
-}
-
-async function pay(reference: string) {
-  const paid = await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-  await world.webhooksSettled();
-  return paid.status;
-}
-
-const download = (visitor: Visitor, orderId: string, fileId: string) =>
-  respond(() => downloadLoader({ request: visitor.get(`/downloads/${orderId}/${fileId}`), params: { orderId, fileId }, context: {} }));
-
 async function library(visitor: Visitor) {
   const response = await respond(() => libraryLoader({ request: visitor.get("/account/purchases"), params: {}, context: {} }));
   return (await response.json()) as { owned: Array<{ product: { id: string }; suspendedAt: string | null }> };
-}
-
-async function downloadCounts(products: Product[]) {
-  const rows = await db().product.findMany({ where: { id: { in: products.map((p) => p.id) } }, orderBy: { price: "asc" } });
-  return rows.map((row) => row.downloadCount);
 }
 
 describe("identical posts while the provider is slow", () => {
@@ -71,7 +49,7 @@ describe("identical posts while the provider is slow", () => {
     }
     const sessions = await db().checkoutSession.findMany({ where: { buyerId: buyer.id } });
     expect(sessions.map((s) => s.status)).toEqual(["PENDING"]);
-    expect(await sandboxSessions(sessions[0].id)).toHaveLength(1);
+    expect(await world.stripeSessionsOf(sessions[0].id)).toHaveLength(1);
   });
 });
 
@@ -88,9 +66,9 @@ describe("one open checkout per buyer and currency", () => {
       status: "EXPIRED",
       failureCode: "SUPERSEDED",
     });
-    expect((await sandboxSessions(first.sessionId)).map((s) => s.status)).toEqual(["expired"]);
-    expect(await pay(first.reference)).toBe(409);
-    expect(await pay(second.reference)).toBe(200);
+    expect((await world.stripeSessionsOf(first.sessionId)).map((s) => s.status)).toEqual(["expired"]);
+    expect(await world.payStripeSession(first.reference)).toBe(409);
+    expect(await world.payStripeSession(second.reference)).toBe(200);
     expect(await downloadCounts([a, b])).toEqual([1, 1]);
     expect(await db().order.count({ where: { buyerId: buyer.id, productId: a.id, status: "PAID" } })).toBe(1);
   });
@@ -101,7 +79,7 @@ describe("one open checkout per buyer and currency", () => {
     const [a, b] = await createProducts(2);
     const first = await openCheckout(visitor, [a]);
     await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "stripe", target: first.reference });
-    expect(await pay(first.reference)).toBe(200);
+    expect(await world.payStripeSession(first.reference)).toBe(200);
 
     const second = await postCheckout(visitor, [a, b]);
     expect(second.status).toBe(409);
@@ -145,8 +123,8 @@ async function paidTwice() {
   const first = await openCheckout(visitor, [a]);
   await db().checkoutSession.update({ where: { id: first.sessionId }, data: { status: "EXPIRED", failureCode: "SUPERSEDED" } });
   const second = await openCheckout(visitor, [a, b]);
-  expect(await pay(first.reference)).toBe(200);
-  expect(await pay(second.reference)).toBe(200);
+  expect(await world.payStripeSession(first.reference)).toBe(200);
+  expect(await world.payStripeSession(second.reference)).toBe(200);
   return { buyer, visitor, a, b, files, first, second };
 }
 
@@ -192,7 +170,7 @@ describe("disputes", () => {
     const products = await createProducts(2, { price: 2000 });
     const files = await addFiles(products);
     const opened = await openCheckout(visitor, products);
-    expect(await pay(opened.reference)).toBe(200);
+    expect(await world.payStripeSession(opened.reference)).toBe(200);
     const order = await db().order.findFirstOrThrow({ where: { checkoutSessionId: opened.sessionId, productId: files[0].productId } });
     return { buyer, visitor, products, files, opened, order, file: files[0] };
   }
@@ -250,6 +228,6 @@ describe("cancelling a checkout", () => {
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe(`/cart?canceled=${opened.sessionId}`);
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId } })).status).toBe("CANCELED");
-    expect((await sandboxSessions(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
+    expect((await world.stripeSessionsOf(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
   });
 });

@@ -1,4 +1,3 @@
-import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
@@ -7,6 +6,8 @@ import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
+import { checkoutSessionEvent, signStripeEvent, stripeEventBody, stripeWebhookRequest } from "../support/stripe-events";
+import { waitFor } from "../support/wait";
 
 let world: PaymentWorld;
 
@@ -16,30 +17,12 @@ async function postCheckout(visitor: Visitor, items: string) {
   return respond(() => cartAction({ request: visitor.post("/cart", { intent: "checkout", items }), params: {}, context: {} }));
 }
 
-const stripeSdk = new Stripe("sk_test_sandbox");
-
 /** A Stripe event about the sandbox's Checkout Session, signed as Stripe signs. */
-async function signedEvent(type: string, reference: string, overrides: Record<string, unknown> = {}) {
-  const { port } = new URL(world.sandbox.url);
-  const sandboxStripe = new Stripe("sk_test_sandbox", { host: "127.0.0.1", port: Number(port), protocol: "http" });
-  const session = await sandboxStripe.checkout.sessions.retrieve(reference);
-  const body = JSON.stringify({
-    id: `evt_test_${reference.slice(-12)}_${type.replace(/\W/g, "")}`,
-    object: "event",
-    api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    type,
-    data: { object: { ...session, ...overrides } },
-  });
-  return { body, signature: stripeSdk.webhooks.generateTestHeaderString({ payload: body, secret: "whsec_sandbox" }) };
-}
+const signedEvent = (type: string, reference: string, overrides: Record<string, unknown> = {}) =>
+  checkoutSessionEvent(world.stripe, type, reference, overrides);
 
 async function postStripeWebhook(body: string, signature: string | null) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (signature) headers["Stripe-Signature"] = signature;
-  const request = new Request("http://localhost/webhooks/stripe", { method: "POST", body, headers });
-  return respond(() => stripeWebhook({ request, params: {}, context: {} }));
+  return respond(() => stripeWebhook({ request: stripeWebhookRequest(body, signature), params: {}, context: {} }));
 }
 
 async function latestSession(buyerId: string) {
@@ -111,8 +94,7 @@ describe("starting a checkout", () => {
       const visitor = await visitorFor(buyer);
       await postCheckout(visitor, itemsOf([product]));
       const first = await latestSession(buyer.id);
-      await world.control("POST", `/_sandbox/stripe/sessions/${first.payment?.providerReference}/pay`);
-      await world.webhooksSettled();
+      await world.payStripeSession(first.payment!.providerReference!);
       const before = await rowCounts(buyer.id);
 
       const response = await postCheckout(visitor, itemsOf([product]));
@@ -284,8 +266,7 @@ describe("settling a checkout", () => {
 
   it("settles by webhook before the return: all orders PAID, access granted once", async () => {
     const { buyer, products, visitor, session, reference } = await paidCheckout();
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     expect(await effects(buyer.id, products)).toMatchObject({
       status: "PAID",
       orders: ["PAID"],
@@ -311,8 +292,7 @@ describe("settling a checkout", () => {
 
   it("settles once when the same webhook arrives three times", async () => {
     const { buyer, products, reference } = await paidCheckout({ fault: { kind: "webhook_duplicate", count: 3 } });
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", entitlements: 3, downloads: [1, 1, 1] });
     expect(await db().webhookEvent.count({ where: { payload: { path: ["data", "object", "id"], equals: reference } } })).toBe(1);
   });
@@ -330,14 +310,10 @@ describe("settling a checkout", () => {
     const { buyer, products, reference } = await paidCheckout({ fault: { kind: "webhook_drop" } });
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
     const event = await signedEvent("checkout.session.completed", reference);
-    const inboxBefore = await db().webhookEvent.count();
+    const inbox = () => db().webhookEvent.count({ where: { payload: { path: ["data", "object", "id"], equals: reference } } });
     const tampered = event.body.replace('"livemode":false', '"livemode":true');
-    const stale = stripeSdk.webhooks.generateTestHeaderString({
-      payload: event.body,
-      secret: "whsec_sandbox",
-      timestamp: Math.floor(Date.now() / 1000) - 3600,
-    });
-    const wrongSecret = stripeSdk.webhooks.generateTestHeaderString({ payload: event.body, secret: "whsec_other" });
+    const stale = signStripeEvent(event.body, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const wrongSecret = signStripeEvent(event.body, { secret: "whsec_other" });
     for (const [body, signature] of [
       [tampered, event.signature],
       [event.body, null],
@@ -348,20 +324,35 @@ describe("settling a checkout", () => {
       expect(answer.status).toBe(400);
       expect((await answer.json()).error).toMatch(/signature/i);
     }
-    expect(await db().webhookEvent.count()).toBe(inboxBefore);
+    expect(await inbox()).toBe(0);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PENDING", entitlements: 0, downloads: [0, 0, 0] });
   });
 
-  it("answers an unknown event type 200 and ignores it", async () => {
-    const body = JSON.stringify({ id: `evt_${Date.now()}`, object: "event", type: "customer.created", data: { object: {} } });
-    const answer = await postStripeWebhook(body, stripeSdk.webhooks.generateTestHeaderString({ payload: body, secret: "whsec_sandbox" }));
+  it("answers an unknown event type 200 and ignores it: nothing recorded, the checkout it names untouched", async () => {
+    const { buyer, products, session, reference } = await paidCheckout({ fault: { kind: "webhook_drop" } });
+    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
+    const { payment_intent: intent } = await world.stripe.checkout.sessions.retrieve(reference);
+    expect(intent).toEqual(expect.stringMatching(/^pi_/));
+    const before = { effects: await effects(buyer.id, products), rows: await rowCounts(buyer.id) };
+    expect(before.effects).toMatchObject({ status: "PENDING", payment: "PENDING", entitlements: 0 });
+
+    // Paid at Stripe, and the event names the payment and the checkout, but the shop does not act on its type.
+    const eventId = `evt_ignored_${reference.slice(-12)}`;
+    const body = stripeEventBody({
+      id: eventId,
+      type: "payment_intent.succeeded",
+      object: { id: intent, object: "payment_intent", amount: session.total, currency: "usd", status: "succeeded", metadata: { checkout_session_id: session.id } },
+    });
+    const answer = await postStripeWebhook(body, signStripeEvent(body));
     expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ received: true, ignored: expect.stringMatching(/^payment_intent\.succeeded is not an event the shop acts on/) });
+    expect(await db().webhookEvent.count({ where: { provider: "STRIPE", eventId } })).toBe(0);
+    expect({ effects: await effects(buyer.id, products), rows: await rowCounts(buyer.id) }).toEqual(before);
   });
 
   it("keeps a PAID checkout PAID when a stale expired event arrives after completion", async () => {
     const { buyer, products, reference } = await paidCheckout();
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     const expired = await signedEvent("checkout.session.expired", reference, { status: "expired", payment_status: "unpaid" });
     expect((await postStripeWebhook(expired.body, expired.signature)).status).toBe(200);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", entitlements: 3 });
@@ -371,15 +362,13 @@ describe("settling a checkout", () => {
     const { buyer, products, session, reference } = await paidCheckout({ fault: { kind: "webhook_out_of_order", gapMs: 50 } });
     // As the migration to one open checkout per currency ends older duplicates: here only.
     await db().checkoutSession.update({ where: { id: session.id }, data: { status: "EXPIRED", failureCode: "SUPERSEDED" } });
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", orders: ["PAID"], entitlements: 3, downloads: [1, 1, 1] });
   });
 
   it("refunds in full: REFUNDED everywhere and access revoked", async () => {
     const { buyer, products, reference } = await paidCheckout();
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/refund`);
     await world.webhooksSettled();
     const after = await latestSession(buyer.id);
@@ -399,23 +388,22 @@ describe("settling a checkout", () => {
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
     const page = await success(visitor, session.id, reference);
     expect(page.data.checkout.status).toBe("PENDING");
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitFor("the checkout PAID", async () => (await latestSession(buyer.id)).status === "PAID");
     await world.webhooksSettled();
     expect(await effects(buyer.id, products)).toMatchObject({ status: "PAID", entitlements: 3 });
   });
 
   it("fails an asynchronous payment that the bank declines", async () => {
-    const { buyer, reference } = await paidCheckout({ fault: { kind: "async_payment", outcome: "failed", delayMs: 100 } });
+    const { buyer, products, reference } = await paidCheckout({ fault: { kind: "async_payment", outcome: "failed", delayMs: 100 } });
     await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor("the checkout to end", async () => (await latestSession(buyer.id)).status !== "PENDING");
     await world.webhooksSettled();
-    expect((await latestSession(buyer.id)).status).toBe("FAILED");
+    expect(await effects(buyer.id, products)).toMatchObject({ status: "FAILED", orders: ["FAILED"], payment: "FAILED", entitlements: 0 });
   });
 
   it("never grants access when the provider reports another amount", async () => {
     const { buyer, products, visitor, session, reference } = await paidCheckout({ fault: { kind: "amount_mismatch", delta: 100 } });
-    await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-    await world.webhooksSettled();
+    await world.payStripeSession(reference);
     await success(visitor, session.id, reference);
     const after = await latestSession(buyer.id);
     expect(after.status).not.toBe("PAID");

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from "../../scripts/lib/migrations";
-import { scratchDatabases, type ScratchDatabase } from "../support/database";
+import { blankDatabases, type BlankDatabase } from "../support/database";
 
 function migrationsCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
@@ -17,11 +17,11 @@ function addMigration(dir: string, name: string, sql: string) {
   fs.writeFileSync(path.join(dir, name, "migration.sql"), sql);
 }
 
-const databases = await scratchDatabases();
+const databases = await blankDatabases();
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
-describe.each(databases.map((db) => [db.label, db] as [string, ScratchDatabase]))("the migration runner on %s", (_label, scratch) => {
+describe.each(databases.map((db) => [db.label, db] as [string, BlankDatabase]))("the migration runner on %s", (_label, scratch) => {
   const { connection } = scratch;
 
   it("applies every migration once and records it as Prisma does", async () => {

@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
-import { loader as downloadLoader } from "~/routes/downloads.$orderId.$fileId";
 import { encodeCartCookieValue } from "~/services/cart/cart";
 import { readCartIds } from "~/services/cart/cart.server";
 import { loadLayout } from "~/services/web/layout.server";
 import { seedCatalog } from "../../prisma/seed";
+import { download } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
@@ -49,11 +49,6 @@ async function pay(reference: string, visitor?: Visitor, sessionId?: string) {
   }
   await world.webhooksSettled();
 }
-
-const download = (visitor: Visitor, orderId: string, fileId: string) =>
-  respond(() =>
-    downloadLoader({ request: visitor.get(`/downloads/${orderId}/${fileId}`), params: { orderId, fileId }, context: {} }),
-  );
 
 describe("downloads", () => {
   it("streams a purchased file with its type, length and a UTF-8 safe filename", async () => {
@@ -159,9 +154,18 @@ describe("the success page and the cart", () => {
   });
 
   it("hands out unique, readable receipt numbers", async () => {
-    const receipts = await db().checkoutSession.findMany({ where: { receiptNumber: { not: null } }, select: { receiptNumber: true } });
-    expect(receipts.length).toBeGreaterThan(0);
-    for (const { receiptNumber } of receipts) expect(receiptNumber).toMatch(/^R-\d{4}-\d{6}$/);
-    expect(new Set(receipts.map((r) => r.receiptNumber)).size).toBe(receipts.length);
+    const paid = await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const buyer = await createUser();
+        const session = await checkout(await visitorFor(buyer), await createProducts(1), buyer.id);
+        await pay(session.payment!.providerReference!);
+        return session.id;
+      }),
+    );
+    const sessions = await db().checkoutSession.findMany({ where: { id: { in: paid } }, select: { status: true, receiptNumber: true } });
+    expect(sessions.map((session) => session.status)).toEqual(["PAID", "PAID", "PAID"]);
+    const receipts = sessions.map((session) => session.receiptNumber);
+    for (const receipt of receipts) expect(receipt).toMatch(/^R-\d{4}-\d{6}$/);
+    expect(new Set(receipts).size).toBe(3);
   });
 });

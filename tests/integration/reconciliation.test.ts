@@ -5,7 +5,7 @@ import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { reconcileCheckouts } from "~/services/checkout/reconcile.server";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
-import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
+import { createProducts, createUser, downloadCounts, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 // Reconciliation: asking the provider before deciding. Checkouts are dated
 // into the past so that the job finds them; runs happen "in the year 2001"
@@ -34,25 +34,6 @@ async function openCheckout(visitor: Visitor, products: Awaited<ReturnType<typeo
   return { sessionId: session.id, reference: session.payment!.providerReference! };
 }
 
-async function sandboxSessions(sessionId: string) {
-  const { body } = await world.control<{ data: Array<{ id: string; status: string }> }>(
-    "GET",
-    `/_sandbox/stripe/sessions?client_reference_id=${sessionId}`,
-  );
-  return body.data;
-}
-
-async function pay(reference: string) {
-  const paid = await world.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-  await world.webhooksSettled();
-  return paid.status;
-}
-
-async function downloadCounts(products: Array<{ id: string }>) {
-  const rows = await db().product.findMany({ where: { id: { in: products.map((p) => p.id) } }, orderBy: { price: "asc" } });
-  return rows.map((row) => row.downloadCount);
-}
-
 describe("Stripe checkouts", () => {
   it("settles a paid checkout whose webhook and return were both lost, once", async () => {
     const buyer = await createUser();
@@ -60,7 +41,7 @@ describe("Stripe checkouts", () => {
     const products = await createProducts(2);
     const opened = await openCheckout(visitor, products);
     await world.control("POST", "/_sandbox/faults", { kind: "webhook_drop", provider: "stripe", target: opened.reference });
-    expect(await pay(opened.reference)).toBe(200);
+    expect(await world.payStripeSession(opened.reference)).toBe(200);
     // Old enough that a webhook should have come (RECONCILE_AFTER_MINUTES, 15 by default).
     await db().checkoutSession.update({ where: { id: opened.sessionId }, data: { createdAt: LONG_AGO } });
 
@@ -77,7 +58,7 @@ describe("Stripe checkouts", () => {
     await db().checkoutSession.update({ where: { id: opened.sessionId }, data: { expiresAt: LONG_AGO } });
     expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 1, expired: 1 });
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId } })).status).toBe("EXPIRED");
-    expect((await sandboxSessions(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
+    expect((await world.stripeSessionsOf(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
   });
 
   it("leaves a checkout PENDING when the provider cannot be asked, and ends it on a later run", async () => {
@@ -91,11 +72,11 @@ describe("Stripe checkouts", () => {
       await world.control("DELETE", "/_sandbox/faults");
     }
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId } })).status).toBe("PENDING");
-    expect((await sandboxSessions(opened.sessionId)).map((s) => s.status)).toEqual(["open"]);
+    expect((await world.stripeSessionsOf(opened.sessionId)).map((s) => s.status)).toEqual(["open"]);
 
     expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 1, expired: 1 });
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId } })).status).toBe("EXPIRED");
-    expect((await sandboxSessions(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
+    expect((await world.stripeSessionsOf(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
   });
 });
 

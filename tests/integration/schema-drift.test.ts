@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlConnection } from "~/db.server";
 import { DEFAULT_MIGRATIONS_DIR, migrate } from "../../scripts/lib/migrations";
-import { prepareDatabase, releaseDatabase, scratchDatabases } from "../support/database";
+import { prepareDatabase, releaseDatabase, blankPglite } from "../support/database";
 import { findSchemaDrift, loadDmmf } from "../support/schema-drift";
 
 function copyMigrations(edit: (sql: string) => string): string {
@@ -72,7 +72,7 @@ describe("schema.prisma and the migrated database", () => {
   for (const [what, edit, expected] of drifts) {
     it(`reports ${what}`, async () => {
       const dir = copyMigrations(edit);
-      const [scratch] = await scratchDatabases();
+      const scratch = blankPglite();
       try {
         await migrate(scratch.connection, { dir });
         const problems = await findSchemaDrift(scratch.connection, await loadDmmf());

@@ -1,4 +1,3 @@
-import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
@@ -8,6 +7,7 @@ import { installSqlCounter, type SqlCounter } from "../../scripts/bench/sql-coun
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
+import { checkoutSessionEvent, stripeWebhookRequest } from "../support/stripe-events";
 
 // The work per checkout and per settlement must not grow with the cart: the
 // statements are counted at the database driver, BEGIN and COMMIT included.
@@ -19,7 +19,6 @@ const SETTLEMENT_MAX = 12;
 
 let world: PaymentWorld;
 let counter: SqlCounter;
-const stripeSdk = new Stripe("sk_test_sandbox");
 
 interface Measured {
   visitor: Visitor;
@@ -33,24 +32,8 @@ interface Measured {
 const measured = new Map<number, Measured>();
 
 async function paidEvent(reference: string) {
-  const { port } = new URL(world.sandbox.url);
-  const sandboxStripe = new Stripe("sk_test_sandbox", { host: "127.0.0.1", port: Number(port), protocol: "http" });
-  const session = await sandboxStripe.checkout.sessions.retrieve(reference);
-  const body = JSON.stringify({
-    id: `evt_count_${reference.slice(-16)}`,
-    object: "event",
-    api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    type: "checkout.session.completed",
-    data: { object: session },
-  });
-  const signature = stripeSdk.webhooks.generateTestHeaderString({ payload: body, secret: "whsec_sandbox" });
-  return new Request("http://localhost/webhooks/stripe", {
-    method: "POST",
-    body,
-    headers: { "Content-Type": "application/json", "Stripe-Signature": signature },
-  });
+  const { body, signature } = await checkoutSessionEvent(world.stripe, "checkout.session.completed", reference);
+  return stripeWebhookRequest(body, signature);
 }
 
 async function checkoutAndSettle(size: number): Promise<Measured> {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { env } from "~/env.server";
@@ -7,6 +8,7 @@ import { action as tossWebhook } from "~/routes/webhooks.toss";
 import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
+import { tossAuthorization } from "../support/sandbox";
 import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 // TossPayments as its reference documents it: the browser SDK's window first,
@@ -167,7 +169,7 @@ describe("unsigned webhooks", () => {
     // Another server confirmed, then died before settling: only Toss's own webhook is left to settle it.
     const confirmed = await fetch(`${world.sandbox.url}/v1/payments/confirm`, {
       method: "POST",
-      headers: { Authorization: `Basic ${Buffer.from("test_sk_sandbox:").toString("base64")}`, "Content-Type": "application/json" },
+      headers: { Authorization: tossAuthorization(world.keys.tossSecretKey), "Content-Type": "application/json" },
       body: JSON.stringify({ paymentKey, orderId: body.toss.payment.orderId, amount: body.toss.payment.amount }),
     });
     expect(confirmed.status).toBe(200);
@@ -179,13 +181,13 @@ describe("unsigned webhooks", () => {
   });
 
   it("refuses a body over 64 KB with 413 and answers event types it does not act on with 200, storing neither", async () => {
-    const before = await db().webhookEvent.count({ where: { provider: "TOSS" } });
-    const huge = JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: "x", padding: "a".repeat(70 * 1024) } });
+    const tag = randomUUID();
+    const huge = JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: `pk_huge_${tag}`, padding: "a".repeat(70 * 1024) } });
     expect((await postWebhook(huge)).status).toBe(413);
-    const other = await postWebhook(JSON.stringify({ eventType: "DEPOSIT_CALLBACK", data: { paymentKey: "pk_deposit" } }));
+    const other = await postWebhook(JSON.stringify({ eventType: "DEPOSIT_CALLBACK", data: { paymentKey: `pk_deposit_${tag}` } }));
     expect(other.status).toBe(200);
     expect((await other.json()).ignored).toMatch(/not an event the shop acts on/);
-    expect(await db().webhookEvent.count({ where: { provider: "TOSS" } })).toBe(before);
+    expect(await db().webhookEvent.count({ where: { provider: "TOSS", eventId: { contains: tag } } })).toBe(0);
   });
 
   it("looks a payment up at most once every few seconds, however many posts name it", async () => {

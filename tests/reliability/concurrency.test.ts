@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import type { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
@@ -11,13 +11,11 @@ import {
   postStripeEvent,
   shuffle,
   sleep,
-  startShop,
   stripeSessionIdOf,
+  useShop,
   waitFor,
   type AppServer,
-  type LoadBalancer,
   type Sandbox,
-  type Shop,
   type ScratchDatabase,
 } from "./harness";
 
@@ -28,20 +26,12 @@ import {
 let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
-let balancer: LoadBalancer;
-let shop: Shop | undefined;
 
-beforeAll(async () => {
-  shop = await startShop("concurrency", {
-    webhooks: "catcher",
-    env: { RECONCILE_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "10000" },
-  });
-  ({ database, sandbox, servers, balancer } = shop);
-});
-
-afterAll(async () => {
-  await shop?.stop();
-});
+useShop(
+  "concurrency",
+  { webhooks: "catcher", env: { RECONCILE_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "10000" } },
+  (shop) => ({ database, sandbox, servers } = shop),
+);
 
 
 /** The cart action's message in a rendered page (its actionData), for failure messages. */
@@ -235,8 +225,7 @@ describe("two servers, one database", () => {
       expect(session.status).toBe("EXPIRED");
       expect(session.orders.map((order) => order.status)).toEqual(["EXPIRED", "EXPIRED"]);
       expect(session.payment?.status).toBe("EXPIRED");
-      const atStripe = await sandbox.control<{ data: Array<{ status: string }> }>("GET", `/_sandbox/stripe/sessions?client_reference_id=${session.id}`);
-      expect(atStripe.body.data.map((s) => s.status)).toEqual(["expired"]);
+      expect((await sandbox.stripeSessionsOf(session.id)).map((s) => s.status)).toEqual(["expired"]);
     }
     expect(await db().checkoutSession.count({ where: { status: "PENDING", expiresAt: { lte: new Date() } } })).toBe(0);
   });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import type { Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
 import { addFigures } from "./figures";
 import {
@@ -14,12 +13,11 @@ import {
   postStripeEvent,
   sleep,
   sqlClient,
-  startShop,
   stripeSessionIdOf,
+  useShop,
   waitFor,
   type LoadBalancer,
   type Sandbox,
-  type Shop,
   type ScratchDatabase,
 } from "./harness";
 
@@ -34,19 +32,16 @@ let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
 let balancer: LoadBalancer;
-let shop: Shop | undefined;
 let faultsTried = 0;
 
-beforeAll(async () => {
-  shop = await startShop("faults", {
-    env: { RECONCILE_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) },
-  });
-  ({ database, sandbox, servers, balancer } = shop);
-});
+useShop(
+  "faults",
+  { env: { RECONCILE_INTERVAL_SECONDS: "1", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) } },
+  (shop) => ({ database, sandbox, servers, balancer } = shop),
+);
 
-afterAll(async () => {
+afterAll(() => {
   addFigures({ faults_tried: faultsTried });
-  await shop?.stop();
 });
 
 

@@ -1,12 +1,11 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { LOGIN_ATTEMPTS } from "~/services/web/auth.server";
-import { prepareDatabase, releaseDatabase } from "../support/database";
 import { Visitor } from "../support/requests";
+import { SANDBOX_KEYS } from "../support/sandbox";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
-import { AppServer, getAs, postCheckout, startPaymentSandbox, useScratchDatabase, type Sandbox, type ScratchDatabase } from "./harness";
+import { appServer, getAs, postCheckout, runToExit, useShop, type AppServer, type Sandbox, type ScratchDatabase } from "./harness";
 
 // The edges: headers, cookies, limits shared by every server, and a production
 // configuration that refuses to run against the sandbox.
@@ -15,21 +14,15 @@ let scratch: ScratchDatabase;
 let sandbox: Sandbox;
 const servers: AppServer[] = [];
 
-beforeAll(async () => {
-  scratch = await useScratchDatabase("hardening");
-  await prepareDatabase();
-  sandbox = await startPaymentSandbox();
-});
+// The database and the sandbox; each test starts the servers it needs.
+useShop("hardening", { servers: 0, webhooks: null }, (shop) => ({ database: scratch, sandbox } = shop));
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
-  await sandbox.close();
-  await releaseDatabase();
-  await scratch.drop();
 });
 
 async function server(name: string, env: Record<string, string> = {}) {
-  const started = new AppServer({ name, env: { DATABASE_URL: scratch.url, RECONCILE_INTERVAL_SECONDS: "0", ...sandbox.serverEnv(), ...env } });
+  const started = appServer(name, { DATABASE_URL: scratch.url, RECONCILE_INTERVAL_SECONDS: "0", ...sandbox.serverEnv(), ...env });
   servers.push(started);
   await started.start();
   return started;
@@ -102,26 +95,14 @@ describe("hardened edges", () => {
     const attempts: Array<[Record<string, string>, RegExp]> = [
       [{ STRIPE_API_BASE: "http://127.0.0.1:4010" }, /STRIPE_API_BASE points at a local address/],
       [{ TOSS_SECRET_KEY: "" }, /TOSS_SECRET_KEY is required in production/],
-      [{ STRIPE_SECRET_KEY: "sk_test_sandbox" }, /STRIPE_SECRET_KEY is the payment sandbox's key/],
+      [{ STRIPE_SECRET_KEY: SANDBOX_KEYS.stripeSecretKey }, /STRIPE_SECRET_KEY is the payment sandbox's key/],
     ];
     for (const [override, message] of attempts) {
-      const child = spawn(process.execPath, [path.resolve("node_modules/@remix-run/serve/dist/cli.js"), path.resolve("build/index.js")], {
-        env: { ...process.env, NODE_ENV: "production", PORT: "65530", DATABASE_URL: scratch.url, ...PRODUCTION, ...override },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-      child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-      const code = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill("SIGKILL");
-          resolve(null);
-        }, 15_000);
-        child.once("exit", (exitCode) => {
-          clearTimeout(timer);
-          resolve(exitCode);
-        });
-      });
+      const { code, output } = await runToExit(
+        [path.resolve("node_modules/@remix-run/serve/dist/cli.js"), path.resolve("build/index.js")],
+        { ...process.env, NODE_ENV: "production", PORT: "65530", DATABASE_URL: scratch.url, ...PRODUCTION, ...override },
+        { timeoutMs: 15_000 },
+      );
       expect(code).toBe(1);
       expect(output).toMatch(message);
     }

@@ -1,5 +1,4 @@
 import { createCookie } from "@remix-run/node";
-import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as apiCheckout, loader as apiCheckoutLoader } from "~/routes/api.cart.checkout";
@@ -17,6 +16,7 @@ import { action as tossWebhook } from "~/routes/webhooks.toss";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, Visitor } from "../support/requests";
 import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
+import { signStripeEvent } from "../support/stripe-events";
 import { addFigures } from "./figures";
 
 // Every hostile request gets a 4xx (or the documented harmless answer) with a
@@ -32,7 +32,6 @@ let victim: { sessionId: string; orderId: string; fileId: string };
 let ownStripeCheckout: string;
 let loggedOut: Visitor;
 let seller: { id: string };
-const stripe = new Stripe("sk_test_sandbox");
 
 usePaymentWorld((started) => (world = started));
 
@@ -89,10 +88,6 @@ function rawPost(path: string, body: string, headers: Record<string, string>) {
 const api = (body: string, headers: Record<string, string> = { "Content-Type": "application/json" }) => () =>
   apiCheckout({ request: rawPost("/api/cart/checkout", body, headers), params: {}, context: {} });
 
-function signed(payload: string, secret = "whsec_sandbox", timestamp?: number) {
-  return stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp ? { timestamp } : {}) });
-}
-
 const stripeHook = (body: string, signature?: string) => () =>
   stripeWebhook({
     request: new Request("http://localhost/webhooks/stripe", {
@@ -135,7 +130,7 @@ const loggedInAt = (path: string) => () => loginLoader({ request: visitor.get(pa
 
 const stripeHookAt = (offsetSeconds: number) => () => {
   const body = completed();
-  return stripeHook(body, signed(body, "whsec_sandbox", Math.floor(Date.now() / 1000) + offsetSeconds))();
+  return stripeHook(body, signStripeEvent(body, { timestamp: Math.floor(Date.now() / 1000) + offsetSeconds }))();
 };
 
 const stripeGet = () => stripeWebhookLoader({ request: new Request("http://localhost/webhooks/stripe"), params: {}, context: {} });
@@ -198,9 +193,9 @@ const buildCases = (): Case[] => [
     message: /Log in/,
   },
   { name: "Stripe webhook without a signature", run: () => stripeHook(completed())(), status: 400, message: /Missing Stripe-Signature/ },
-  { name: "Stripe webhook signed with a wrong secret", run: () => { const body = completed(); return stripeHook(body, signed(body, "whsec_wrong"))(); }, status: 400, message: /signature/ },
-  { name: "Stripe webhook outside the time tolerance", run: () => { const body = completed(); return stripeHook(body, signed(body, "whsec_sandbox", Math.floor(Date.now() / 1000) - 3600))(); }, status: 400, message: /signature|tolerance/i },
-  { name: "Stripe webhook with a tampered body", run: () => { const body = completed(); return stripeHook(body.replace("cs_test_nope", "cs_test_evil"), signed(body))(); }, status: 400, message: /signature/ },
+  { name: "Stripe webhook signed with a wrong secret", run: () => { const body = completed(); return stripeHook(body, signStripeEvent(body, { secret: "whsec_wrong" }))(); }, status: 400, message: /signature/ },
+  { name: "Stripe webhook outside the time tolerance", run: () => { const body = completed(); return stripeHook(body, signStripeEvent(body, { timestamp: Math.floor(Date.now() / 1000) - 3600 }))(); }, status: 400, message: /signature|tolerance/i },
+  { name: "Stripe webhook with a tampered body", run: () => { const body = completed(); return stripeHook(body.replace("cs_test_nope", "cs_test_evil"), signStripeEvent(body))(); }, status: 400, message: /signature/ },
   { name: "Stripe webhook with a garbage signature header", run: () => stripeHook(completed(), "t=1,v1=deadbeef")(), status: 400, message: /signature/ },
   { name: "Toss webhook that is not JSON", run: tossHook("<xml/>"), status: 400, message: /not JSON/ },
   { name: "Toss webhook without a paymentKey", run: tossHook(JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: {} })), status: 400, message: /not a TossPayments payment event/ },

@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import type { Visitor } from "../support/requests";
 import { addFiles, createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
@@ -8,13 +7,14 @@ import { addFigures } from "./figures";
 import {
   getAs,
   postCheckout,
+  runToExit,
   sqlClient,
-  startShop,
   stripeSessionIdOf,
+  useShop,
   type AppServer,
+  type LoadBalancer,
   type Sandbox,
   type ScratchDatabase,
-  type Shop,
 } from "./harness";
 
 // One charge per purchase, against two real servers on one database and the
@@ -26,18 +26,13 @@ import {
 let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
-let shop: Shop | undefined;
+let balancer: LoadBalancer;
 
-beforeAll(async () => {
-  shop = await startShop("integrity", {
-    env: { RECONCILE_INTERVAL_SECONDS: "0", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "5000" },
-  });
-  ({ database, sandbox, servers } = shop);
-});
-
-afterAll(async () => {
-  await shop?.stop();
-});
+useShop(
+  "integrity",
+  { env: { RECONCILE_INTERVAL_SECONDS: "0", CHECKOUT_POSTS_PER_MINUTE: "1000", PROVIDER_TIMEOUT_MS: "5000" } },
+  (shop) => ({ database, sandbox, servers, balancer } = shop),
+);
 
 const serverFor = (i: number) => servers[i % servers.length];
 
@@ -50,20 +45,6 @@ async function open(visitor: Visitor, products: Array<{ id: string; price: numbe
   return { reference, sessionId: payment.checkoutSessionId, location: response.headers.get("Location")! };
 }
 
-async function stripeSessionsOf(sessionId: string) {
-  const answer = await sandbox.control<{ data: Array<{ id: string; status: string }> }>(
-    "GET",
-    `/_sandbox/stripe/sessions?client_reference_id=${sessionId}`,
-  );
-  return answer.body.data;
-}
-
-async function pay(reference: string) {
-  const answer = await sandbox.control("POST", `/_sandbox/stripe/sessions/${reference}/pay`);
-  await sandbox.webhooksSettled();
-  return answer.status;
-}
-
 /** What the shop keeps of a buyer's payments for one product: PAID lines, minus nothing refunded. */
 async function keptCharges(buyerId: string, productId: string) {
   return db().order.count({ where: { buyerId, productId, status: "PAID" } });
@@ -71,14 +52,12 @@ async function keptCharges(buyerId: string, productId: string) {
 
 /** `npm run jobs:reconcile` as an operator runs it: its own process, one JSON line of counts. */
 async function runReconcileJob(): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/reconcile.ts"], {
-    env: { ...process.env, DATABASE_URL: database.url, ...sandbox.serverEnv(), APP_URL: shop!.balancer.url },
-    stdio: ["ignore", "pipe", "pipe"],
+  const { code, output } = await runToExit([path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/reconcile.ts"], {
+    ...process.env,
+    DATABASE_URL: database.url,
+    ...sandbox.serverEnv(),
+    APP_URL: balancer.url,
   });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   expect(code, output).toBe(0);
   const line = output.split("\n").find((text) => text.includes('"checkouts_reconciled"'));
   expect(line, output).toBeTruthy();
@@ -104,7 +83,7 @@ describe("a slow provider and identical posts on two servers", () => {
       await sandbox.clearFaults();
     }
     const sessions = await db().checkoutSession.findMany({ where: { buyerId: buyer.id } });
-    const providerCheckouts = sessions.length === 1 ? await stripeSessionsOf(sessions[0].id) : [];
+    const providerCheckouts = sessions.length === 1 ? await sandbox.stripeSessionsOf(sessions[0].id) : [];
     addFigures({ slow_provider_posts: answers.length, slow_provider_sessions: sessions.length, slow_provider_checkouts: providerCheckouts.length });
 
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(303));
@@ -123,9 +102,9 @@ describe("a changed cart", () => {
     const first = await open(visitor, [a], servers[0]);
     const second = await open(visitor, [a, b], servers[1]);
 
-    expect(await stripeSessionsOf(first.sessionId)).toEqual([expect.objectContaining({ status: "expired" })]);
-    expect(await pay(first.reference)).toBe(409);
-    expect(await pay(second.reference)).toBe(200);
+    expect(await sandbox.stripeSessionsOf(first.sessionId)).toEqual([expect.objectContaining({ status: "expired" })]);
+    expect(await sandbox.payStripeSession(first.reference)).toBe(409);
+    expect(await sandbox.payStripeSession(second.reference)).toBe(200);
     const kept = await keptCharges(buyer.id, a.id);
     addFigures({ changed_cart_charges_of_a_kept: kept });
     expect(kept).toBe(1);
@@ -146,8 +125,8 @@ describe("a changed cart", () => {
     await sql.query(`UPDATE checkout_sessions SET status = 'EXPIRED', failure_code = 'SUPERSEDED' WHERE id = $1`, [first.sessionId]);
     await sql.end();
     const second = await open(visitor, [a, b], servers[1]);
-    expect(await pay(first.reference)).toBe(200);
-    expect(await pay(second.reference)).toBe(200);
+    expect(await sandbox.payStripeSession(first.reference)).toBe(200);
+    expect(await sandbox.payStripeSession(second.reference)).toBe(200);
 
     const kept = await keptCharges(buyer.id, a.id);
     const duplicate = await db().order.findFirstOrThrow({ where: { checkoutSessionId: second.sessionId, productId: a.id } });
@@ -166,7 +145,7 @@ describe("a changed cart", () => {
     const [a] = await createProducts(1, { price: 2500 });
     const [file] = await addFiles([a]);
     const first = await open(visitor, [a], servers[0]);
-    expect(await pay(first.reference)).toBe(200);
+    expect(await sandbox.payStripeSession(first.reference)).toBe(200);
     // A second PAID order for the same product, as data from before duplicate refunds holds.
     const firstOrder = await db().order.findFirstOrThrow({ where: { checkoutSessionId: first.sessionId } });
     const sql = await sqlClient(database.url);
@@ -205,7 +184,7 @@ describe("lost webhooks and returns, and the reconciliation job", () => {
     const products = await createProducts(2, { price: 1300 });
     const paid = await open(await visitorFor(buyer), products, servers[0]);
     await sandbox.fault({ kind: "webhook_drop", provider: "stripe", target: paid.reference });
-    expect(await pay(paid.reference)).toBe(200);
+    expect(await sandbox.payStripeSession(paid.reference)).toBe(200);
     const other = await createUser("abandoned");
     const unpaid = await open(await visitorFor(other), await createProducts(1, { price: 1300 }), servers[1]);
 
@@ -226,7 +205,7 @@ describe("lost webhooks and returns, and the reconciliation job", () => {
     expect(counted.map((p) => p.downloadCount)).toEqual([1, 1]);
     expect(await db().entitlement.count({ where: { userId: buyer.id } })).toBe(2);
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: unpaid.sessionId } })).status).toBe("EXPIRED");
-    expect(await stripeSessionsOf(unpaid.sessionId)).toEqual([expect.objectContaining({ status: "expired" })]);
+    expect(await sandbox.stripeSessionsOf(unpaid.sessionId)).toEqual([expect.objectContaining({ status: "expired" })]);
     addFigures({ reconciled_paid: counts.paid, reconciled_expired: counts.expired });
   });
 });
@@ -238,7 +217,7 @@ describe("disputes", () => {
     const products = await createProducts(1, { price: 3000 });
     const [file] = await addFiles(products);
     const opened = await open(visitor, products);
-    expect(await pay(opened.reference)).toBe(200);
+    expect(await sandbox.payStripeSession(opened.reference)).toBe(200);
     const order = await db().order.findFirstOrThrow({ where: { checkoutSessionId: opened.sessionId } });
     const download = async () => {
       const response = await getAs(serverFor(Math.floor(Math.random() * 2)), visitor, `/downloads/${order.id}/${file.id}`);

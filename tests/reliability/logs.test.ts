@@ -1,25 +1,22 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "~/db.server";
 import { Visitor } from "../support/requests";
 import { createProducts, itemsOf } from "../support/shop";
+import { SANDBOX_KEYS, sandboxKeys, tossAuthorization } from "../support/sandbox";
 import {
   LOG_DIR,
-  SANDBOX_KEYS,
   getAs,
   postCheckout,
   takePageToken,
   postStripeEvent,
-  startShop,
   stripeSessionIdOf,
+  useShop,
   waitFor,
   type AppServer,
-  type LoadBalancer,
   type Sandbox,
-  type Shop,
-  type ScratchDatabase,
 } from "./harness";
 
 // A full run of the shop through two server processes, with secrets that
@@ -30,10 +27,7 @@ const secrets = vi.hoisted(() => {
   const tag = () => Math.random().toString(36).slice(2, 12);
   const values = {
     SESSION_SECRET: `logscan-session-secret-${tag()}-${tag()}-${tag()}`,
-    STRIPE_SECRET_KEY: `sk_test_logscan_${tag()}${tag()}`,
-    STRIPE_WEBHOOK_SECRET: `whsec_logscan_${tag()}${tag()}`,
-    TOSS_SECRET_KEY: `test_sk_logscan_${tag()}${tag()}`,
-    TOSS_CLIENT_KEY: `test_ck_logscan_${tag()}${tag()}`,
+    KEYS_LABEL: `logscan_${tag()}${tag()}`,
     PASSWORD: `correct-horse-${tag()}`,
     WRONG_PASSWORD: `wrong-battery-${tag()}`,
   };
@@ -41,30 +35,18 @@ const secrets = vi.hoisted(() => {
   return values;
 });
 
+/** Provider keys of the sandbox's shape that appear nowhere else. */
+const KEYS = sandboxKeys(secrets.KEYS_LABEL);
 const CARD_NUMBER = "4242424242424242";
 
-let database: ScratchDatabase;
 let sandbox: Sandbox;
 let servers: AppServer[];
-let balancer: LoadBalancer;
-let shop: Shop | undefined;
 
-beforeAll(async () => {
-  shop = await startShop("logs", {
-    keys: {
-      stripeSecretKey: secrets.STRIPE_SECRET_KEY,
-      stripeWebhookSecret: secrets.STRIPE_WEBHOOK_SECRET,
-      tossSecretKey: secrets.TOSS_SECRET_KEY,
-      tossClientKey: secrets.TOSS_CLIENT_KEY,
-    },
-    env: { SESSION_SECRET: secrets.SESSION_SECRET, RECONCILE_INTERVAL_SECONDS: "1", PROVIDER_TIMEOUT_MS: "1500" },
-  });
-  ({ database, sandbox, servers, balancer } = shop);
-});
-
-afterAll(async () => {
-  await shop?.stop();
-});
+useShop(
+  "logs",
+  { keys: KEYS, env: { SESSION_SECRET: secrets.SESSION_SECRET, RECONCILE_INTERVAL_SECONDS: "1", PROVIDER_TIMEOUT_MS: "1500" } },
+  (shop) => ({ sandbox, servers } = shop),
+);
 
 
 function form(visitor: Visitor, fields: Record<string, string>) {
@@ -76,17 +58,20 @@ function form(visitor: Visitor, fields: Record<string, string>) {
   };
 }
 
+/** The credentials in Toss's Authorization header for `secretKey`, without the scheme. */
+const basicCredentials = (secretKey: string) => tossAuthorization(secretKey).replace(/^Basic /, "");
+
 /** Everything a log must never hold, by name. */
 function forbiddenValues(sessionCookie: string, paymentKey: string): Record<string, string> {
   return {
-    STRIPE_SECRET_KEY: secrets.STRIPE_SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET,
-    TOSS_SECRET_KEY: secrets.TOSS_SECRET_KEY,
+    STRIPE_SECRET_KEY: KEYS.stripeSecretKey,
+    STRIPE_WEBHOOK_SECRET: KEYS.stripeWebhookSecret,
+    TOSS_SECRET_KEY: KEYS.tossSecretKey,
     SESSION_SECRET: secrets.SESSION_SECRET,
     "the user's password": secrets.PASSWORD,
     "a mistyped password": secrets.WRONG_PASSWORD,
     "the test card number": CARD_NUMBER,
-    "the Toss Authorization header value": Buffer.from(`${secrets.TOSS_SECRET_KEY}:`).toString("base64"),
+    "the Toss Authorization header value": basicCredentials(KEYS.tossSecretKey),
     "the session cookie": sessionCookie,
     "a Toss paymentKey (it was in the return URL's query)": paymentKey,
   };
@@ -178,7 +163,7 @@ describe("logs of a full run", () => {
   it("no log file of the suite's servers holds a sandbox key, the test card number or an Authorization header value", () => {
     const files = fs.existsSync(LOG_DIR) ? fs.readdirSync(LOG_DIR).filter((name) => name.endsWith(".log")) : [];
     expect(files.length).toBeGreaterThan(0);
-    const sandboxBasic = Buffer.from(`${SANDBOX_KEYS.tossSecretKey}:`).toString("base64");
+    const sandboxBasic = basicCredentials(SANDBOX_KEYS.tossSecretKey);
     const found: string[] = [];
     for (const name of files) {
       const text = fs.readFileSync(path.join(LOG_DIR, name), "utf8");

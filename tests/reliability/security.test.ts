@@ -1,27 +1,21 @@
 import http from "node:http";
 import bcrypt from "bcryptjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { LOGIN_ATTEMPTS } from "~/services/web/auth.server";
 import { Visitor } from "../support/requests";
 import { addFigures } from "./figures";
-import { getAs, startShop, takePageToken, waitFor, type AppServer, type LoadBalancer, type Shop } from "./harness";
+import { getAs, takePageToken, useShop, waitFor, type AppServer, type LoadBalancer } from "./harness";
 
 // The second security round, against real server processes behind a proxy
 // that appends the client's address to X-Forwarded-For (TRUST_PROXY_HOPS=1).
 
-let shop: Shop;
 let servers: AppServer[];
 let balancer: LoadBalancer;
 
-beforeAll(async () => {
-  shop = await startShop("security", { env: { TRUST_PROXY_HOPS: "1", RECONCILE_INTERVAL_SECONDS: "0" }, webhooks: null });
+useShop("security", { env: { TRUST_PROXY_HOPS: "1", RECONCILE_INTERVAL_SECONDS: "0" }, webhooks: null }, (shop) => {
   ({ servers, balancer } = shop);
   balancer.appendForwardedFor = true;
-});
-
-afterAll(async () => {
-  await shop?.stop();
 });
 
 const PASSWORD = "correct horse battery";

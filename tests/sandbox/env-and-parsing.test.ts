@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readSandboxEnv } from "../../sandbox/env.ts";
 import { escapeHtml, parseNestedParams } from "../../sandbox/http.ts";
 import { stripeSignatureHeader } from "../../sandbox/webhooks.ts";
+import { SANDBOX_KEYS } from "../support/sandbox";
 
 describe("sandbox environment", () => {
   it("defaults to port 4010, the sandbox keys and the app's webhook routes", () => {
@@ -12,10 +13,7 @@ describe("sandbox environment", () => {
     expect(options).toMatchObject({
       port: 4010,
       publicUrl: "http://localhost:4010",
-      stripeSecretKey: "sk_test_sandbox",
-      stripeWebhookSecret: "whsec_sandbox",
-      tossSecretKey: "test_sk_sandbox",
-      tossClientKey: "test_ck_sandbox",
+      ...SANDBOX_KEYS,
       stripeWebhookUrl: "http://localhost:3000/webhooks/stripe",
       tossWebhookUrl: "http://localhost:3000/webhooks/toss",
     });

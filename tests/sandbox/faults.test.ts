@@ -1,33 +1,16 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { type TestSandbox, sleep, stripeEvents, threeItemCheckout, tossEvents, waitFor, useTestSandbox } from "./support.ts";
+import { sandboxStripe, tossAuthorization } from "../support/sandbox";
+import { sleep, waitFor } from "../support/wait";
+import { KEYS, type TestSandbox, stripeEvents, threeItemCheckout, tossEvents, tossWindowRequest, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
-let counter = 0;
 
 useTestSandbox((sandbox) => (t = sandbox));
 
-const fault = async (body: Record<string, unknown>) => {
-  const response = await t.control("POST", "/_sandbox/faults", body);
-  expect(response.status).toBe(201);
-};
-
-function tossWindow(overrides: Record<string, unknown> = {}) {
-  counter += 1;
-  return {
-    method: "CARD",
-    amount: 20_000,
-    orderId: `fault_order_${Date.now()}_${counter}`,
-    orderName: "데이터셋",
-    successUrl: "http://shop.test/ok",
-    failUrl: "http://shop.test/fail",
-    ...overrides,
-  };
-}
-
 describe("faults on create", () => {
   it("create_error: the next Stripe create answers 500 api_error, the one after succeeds", async () => {
-    await fault({ kind: "create_error", provider: "stripe" });
+    await t.fault({ kind: "create_error", provider: "stripe" });
     const error = await t.stripe.checkout.sessions.create(threeItemCheckout()).catch((e) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
     expect(error.statusCode).toBe(500);
@@ -37,37 +20,31 @@ describe("faults on create", () => {
   });
 
   it("create_error: a Toss create answers 500 FAILED_INTERNAL_SYSTEM_PROCESSING for the targeted orderId", async () => {
-    await fault({ kind: "create_error", provider: "toss", target: "fault_target_500" });
-    const hit = await t.toss("POST", "/v1/payments", tossWindow({ orderId: "fault_target_500" }));
+    await t.fault({ kind: "create_error", provider: "toss", target: "fault_target_500" });
+    const hit = await t.toss("POST", "/v1/payments", tossWindowRequest({ orderId: "fault_target_500" }));
     expect(hit.status).toBe(500);
     expect(hit.body.code).toBe("FAILED_INTERNAL_SYSTEM_PROCESSING");
-    const other = await t.toss("POST", "/v1/payments", tossWindow());
+    const other = await t.toss("POST", "/v1/payments", tossWindowRequest());
     expect(other.status).toBe(200);
   });
 
   it("create_hang: the SDK times out because the sandbox never answers", async () => {
-    await fault({ kind: "create_hang", provider: "stripe", ms: 2000 });
-    const impatient = new Stripe("sk_test_sandbox_suite", {
-      host: "127.0.0.1",
-      port: t.sandbox.port,
-      protocol: "http",
-      maxNetworkRetries: 0,
-      timeout: 200,
-    });
+    await t.fault({ kind: "create_hang", provider: "stripe", ms: 2000 });
+    const impatient = sandboxStripe(t.sandbox.port, { secretKey: KEYS.stripeSecretKey, timeoutMs: 200 });
     const started = Date.now();
     const error = await impatient.checkout.sessions.create(threeItemCheckout()).catch((e) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     expect(Date.now() - started).toBeLessThan(1500);
 
-    await fault({ kind: "create_hang", provider: "toss", ms: 2000 });
+    await t.fault({ kind: "create_hang", provider: "toss", ms: 2000 });
     const tossStarted = Date.now();
     const aborted = await fetch(`${t.base}/v1/payments`, {
       method: "POST",
       headers: {
-        Authorization: `Basic ${Buffer.from("test_sk_sandbox_suite:").toString("base64")}`,
+        Authorization: tossAuthorization(KEYS.tossSecretKey),
         "Content-Type": "application/json",
       },
-      body: JSON.stringify(tossWindow()),
+      body: JSON.stringify(tossWindowRequest()),
       signal: AbortSignal.timeout(200),
     })
       .then(() => "answered")
@@ -78,7 +55,7 @@ describe("faults on create", () => {
   });
 
   it("create_slow: the create answers correctly but only after the delay", async () => {
-    await fault({ kind: "create_slow", provider: "stripe", ms: 300 });
+    await t.fault({ kind: "create_slow", provider: "stripe", ms: 300 });
     const started = Date.now();
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -89,7 +66,7 @@ describe("faults on create", () => {
 describe("faults on payment", () => {
   it("payment_declined: paying the targeted Stripe session is declined and the session stays open", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "payment_declined", provider: "stripe", target: session.id });
+    await t.fault({ kind: "payment_declined", provider: "stripe", target: session.id });
 
     const page = await fetch(`${session.url}/pay`, { method: "POST", redirect: "manual" });
     expect(page.status).toBe(402);
@@ -103,8 +80,8 @@ describe("faults on payment", () => {
   });
 
   it("payment_declined: approving the Toss window is declined with REJECT_CARD_COMPANY", async () => {
-    const created = await t.toss("POST", "/v1/payments", tossWindow());
-    await fault({ kind: "payment_declined", provider: "toss", target: created.body.orderId });
+    const created = await t.toss("POST", "/v1/payments", tossWindowRequest());
+    await t.fault({ kind: "payment_declined", provider: "toss", target: created.body.orderId });
     const response = await t.control("POST", `/_sandbox/toss/payments/${created.body.orderId}/approve`);
     expect(new URL(response.body.redirectUrl).searchParams.get("code")).toBe("REJECT_CARD_COMPANY");
     expect(response.body.payment.status).toBe("ABORTED");
@@ -112,31 +89,31 @@ describe("faults on payment", () => {
 
   it("amount_mismatch: Stripe reports a total different from the one requested", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "amount_mismatch", provider: "stripe", target: session.id, amount: 100 });
+    await t.fault({ kind: "amount_mismatch", provider: "stripe", target: session.id, amount: 100 });
     await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
 
     const retrieved = await t.stripe.checkout.sessions.retrieve(session.id);
     expect(retrieved.amount_total).toBe(100);
-    const [event] = await waitFor(() => stripeEvents(t.receiver).length > 0 && stripeEvents(t.receiver));
+    const [event] = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length > 0 && stripeEvents(t.receiver));
     expect(event.data.object.amount_total).toBe(100);
   });
 
   it("amount_mismatch: the Toss success redirect carries another amount, and confirm only accepts that one", async () => {
-    const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
-    await fault({ kind: "amount_mismatch", provider: "toss", delta: 500 });
+    const created = (await t.toss("POST", "/v1/payments", tossWindowRequest())).body;
+    await t.fault({ kind: "amount_mismatch", provider: "toss", delta: 500 });
     const approved = await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/approve`);
     const reported = Number(new URL(approved.body.redirectUrl).searchParams.get("amount"));
-    expect(reported).toBe(20_500);
+    expect(reported).toBe(created.totalAmount + 500);
 
-    const requested = await t.toss("POST", "/v1/payments/confirm", { paymentKey: created.paymentKey, orderId: created.orderId, amount: 20_000 });
+    const requested = await t.toss("POST", "/v1/payments/confirm", { paymentKey: created.paymentKey, orderId: created.orderId, amount: created.totalAmount });
     expect(requested.status).toBe(400);
   });
 
   it("confirm_error with a transient code: confirm answers it once, the key replays it, and a new key succeeds", async () => {
-    const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
+    const created = (await t.toss("POST", "/v1/payments", tossWindowRequest())).body;
     await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/approve`);
-    await fault({ kind: "confirm_error", code: "PROVIDER_ERROR", target: created.orderId, times: 1 });
-    const body = { paymentKey: created.paymentKey, orderId: created.orderId, amount: 20_000 };
+    await t.fault({ kind: "confirm_error", code: "PROVIDER_ERROR", target: created.orderId, times: 1 });
+    const body = { paymentKey: created.paymentKey, orderId: created.orderId, amount: created.totalAmount };
 
     const failed = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k1" });
     expect(failed).toEqual({ status: 400, body: { code: "PROVIDER_ERROR", message: expect.stringContaining("잠시 후 다시 시도") } });
@@ -147,10 +124,10 @@ describe("faults on payment", () => {
   });
 
   it("confirm_error with a decline: 403 REJECT_CARD_PAYMENT, the payment ABORTED with its failure, and no later confirm", async () => {
-    const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
+    const created = (await t.toss("POST", "/v1/payments", tossWindowRequest())).body;
     await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/approve`);
-    await fault({ kind: "confirm_error", code: "REJECT_CARD_PAYMENT", target: created.orderId });
-    const body = { paymentKey: created.paymentKey, orderId: created.orderId, amount: 20_000 };
+    await t.fault({ kind: "confirm_error", code: "REJECT_CARD_PAYMENT", target: created.orderId });
+    const body = { paymentKey: created.paymentKey, orderId: created.orderId, amount: created.totalAmount };
 
     const declined = await t.toss("POST", "/v1/payments/confirm", body);
     expect(declined).toEqual({ status: 403, body: { code: "REJECT_CARD_PAYMENT", message: "한도초과 혹은 잔액부족으로 결제에 실패했습니다." } });
@@ -165,11 +142,11 @@ describe("faults on payment", () => {
   });
 
   it("async_payment succeeded: completed arrives unpaid, then async_payment_succeeded and the session is paid", async () => {
-    await fault({ kind: "async_payment", outcome: "succeeded", delayMs: 100 });
+    await t.fault({ kind: "async_payment", outcome: "succeeded", delayMs: 100 });
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
     await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
 
-    const events = await waitFor(() => stripeEvents(t.receiver).length === 2 && stripeEvents(t.receiver));
+    const events = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 2 && stripeEvents(t.receiver));
     expect(events.map((e) => [e.type, e.data.object.payment_status])).toEqual([
       ["checkout.session.completed", "unpaid"],
       ["checkout.session.async_payment_succeeded", "paid"],
@@ -181,10 +158,10 @@ describe("faults on payment", () => {
 
   it("async_payment failed: completed arrives unpaid, then async_payment_failed and it stays unpaid", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "async_payment", outcome: "failed", delayMs: 50, target: session.id });
+    await t.fault({ kind: "async_payment", outcome: "failed", delayMs: 50, target: session.id });
     await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
 
-    const events = await waitFor(() => stripeEvents(t.receiver).length === 2 && stripeEvents(t.receiver));
+    const events = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 2 && stripeEvents(t.receiver));
     expect(events.map((e) => e.type)).toEqual(["checkout.session.completed", "checkout.session.async_payment_failed"]);
     const retrieved = await t.stripe.checkout.sessions.retrieve(session.id);
     expect([retrieved.status, retrieved.payment_status]).toEqual(["complete", "unpaid"]);
@@ -194,20 +171,20 @@ describe("faults on payment", () => {
 describe("faults on webhooks", () => {
   it("webhook_duplicate: the same event is delivered N times", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "webhook_duplicate", provider: "stripe", target: session.id, count: 3 });
+    await t.fault({ kind: "webhook_duplicate", provider: "stripe", target: session.id, count: 3 });
     await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
 
-    const events = await waitFor(() => stripeEvents(t.receiver).length === 3 && stripeEvents(t.receiver));
+    const events = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 3 && stripeEvents(t.receiver));
     expect(new Set(events.map((e) => e.id)).size).toBe(1);
     expect(events[0].type).toBe("checkout.session.completed");
   });
 
   it("webhook_out_of_order: checkout.session.expired arrives before checkout.session.completed", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "webhook_out_of_order", provider: "stripe", target: session.id, gapMs: 50 });
+    await t.fault({ kind: "webhook_out_of_order", provider: "stripe", target: session.id, gapMs: 50 });
     await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
 
-    const events = await waitFor(() => stripeEvents(t.receiver).length === 2 && stripeEvents(t.receiver));
+    const events = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 2 && stripeEvents(t.receiver));
     expect(events.map((e) => [e.type, e.data.object.id])).toEqual([
       ["checkout.session.expired", session.id],
       ["checkout.session.completed", session.id],
@@ -216,18 +193,18 @@ describe("faults on webhooks", () => {
   });
 
   it("webhook_out_of_order: Toss sends EXPIRED before DONE", async () => {
-    const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
-    await fault({ kind: "webhook_out_of_order", provider: "toss", target: created.orderId, gapMs: 30 });
+    const created = (await t.toss("POST", "/v1/payments", tossWindowRequest())).body;
+    await t.fault({ kind: "webhook_out_of_order", provider: "toss", target: created.orderId, gapMs: 30 });
     await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/approve`);
-    await t.toss("POST", "/v1/payments/confirm", { paymentKey: created.paymentKey, orderId: created.orderId, amount: 20_000 });
+    await t.toss("POST", "/v1/payments/confirm", { paymentKey: created.paymentKey, orderId: created.orderId, amount: created.totalAmount });
 
-    const statuses = await waitFor(() => tossEvents(t.receiver).length === 2 && tossEvents(t.receiver).map((e) => e.data.status));
+    const statuses = await waitFor("the Toss events", () => tossEvents(t.receiver).length === 2 && tossEvents(t.receiver).map((e) => e.data.status));
     expect(statuses).toEqual(["EXPIRED", "DONE"]);
   });
 
   it("webhook_drop: the event is never sent, and the delivery list says so", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "webhook_drop", provider: "stripe", target: session.id });
+    await t.fault({ kind: "webhook_drop", provider: "stripe", target: session.id });
     await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
 
     await sleep(150);
@@ -239,14 +216,14 @@ describe("faults on webhooks", () => {
   });
 
   it("webhook_delay: a Toss notice arrives only after the delay", async () => {
-    const created = (await t.toss("POST", "/v1/payments", tossWindow())).body;
-    await fault({ kind: "webhook_delay", provider: "toss", ms: 250 });
+    const created = (await t.toss("POST", "/v1/payments", tossWindowRequest())).body;
+    await t.fault({ kind: "webhook_delay", provider: "toss", ms: 250 });
     await t.control("POST", `/_sandbox/toss/payments/${created.paymentKey}/decline`);
     const declinedAt = Date.now();
 
     await sleep(100);
     expect(tossEvents(t.receiver)).toEqual([]);
-    const arrived = await waitFor(() => t.receiver.requests[0]);
+    const arrived = await waitFor("a delivery", () => t.receiver.requests[0]);
     expect(arrived.at - declinedAt).toBeGreaterThanOrEqual(200);
   });
 });
@@ -262,7 +239,7 @@ describe("the control API", () => {
 
   it("reset forgets sessions and faults", async () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
-    await fault({ kind: "create_error", provider: "stripe" });
+    await t.fault({ kind: "create_error", provider: "stripe" });
     await t.control("POST", "/_sandbox/reset");
 
     expect((await t.control("GET", "/_sandbox/faults")).body.data).toEqual([]);

@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { sandboxStripe } from "../support/sandbox";
 import { KEYS, type TestSandbox, threeItemCheckout, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
@@ -87,7 +88,7 @@ describe("Stripe Checkout Sessions through the official SDK", () => {
   });
 
   it("rejects a wrong secret key with a 401 authentication error", async () => {
-    const wrong = new Stripe("sk_test_not_the_key", { host: "127.0.0.1", port: t.sandbox.port, protocol: "http", maxNetworkRetries: 0 });
+    const wrong = sandboxStripe(t.sandbox.port, { secretKey: "sk_test_not_the_key" });
     const error = await wrong.checkout.sessions.create(threeItemCheckout()).catch((e) => e);
 
     expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);

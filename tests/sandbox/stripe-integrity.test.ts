@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { KEYS, type TestSandbox, stripeEvents, threeItemCheckout, useTestSandbox, waitFor } from "./support.ts";
+import { waitFor } from "../support/wait";
+import { KEYS, type TestSandbox, stripeEvents, threeItemCheckout, useTestSandbox } from "./support.ts";
 
 // Where Stripe is stricter than a kind sandbox: keys in use, minimums,
 // partial refunds, disputes and the API version of events.
@@ -73,7 +74,7 @@ describe("Checkout Session parameters", () => {
   it("expires an open session with checkout.session.expired, and refuses to expire a complete one", async () => {
     const open = await t.stripe.checkout.sessions.create(threeItemCheckout());
     expect((await t.stripe.checkout.sessions.expire(open.id)).status).toBe("expired");
-    await waitFor(() => stripeEvents(t.receiver).some((e) => e.type === "checkout.session.expired" && e.data.object.id === open.id));
+    await waitFor("checkout.session.expired", () => stripeEvents(t.receiver).some((e) => e.type === "checkout.session.expired" && e.data.object.id === open.id));
     const { session } = await paidSession();
     await expect(t.stripe.checkout.sessions.expire(session.id)).rejects.toMatchObject({
       statusCode: 400,
@@ -92,7 +93,7 @@ describe("refunds", () => {
     expect(rest.amount).toBe((session.amount_total as number) - 1500);
     await expect(t.stripe.refunds.create({ payment_intent: intent })).rejects.toMatchObject({ code: "charge_already_refunded" });
 
-    await waitFor(() => stripeEvents(t.receiver).filter((e) => e.type === "charge.refunded").length === 2);
+    await waitFor("two charge.refunded events", () => stripeEvents(t.receiver).filter((e) => e.type === "charge.refunded").length === 2);
     const refunded = stripeEvents(t.receiver).filter((e) => e.type === "charge.refunded").map((e) => e.data.object);
     expect(refunded.map((charge) => [charge.amount_refunded, charge.refunded])).toEqual([
       [1500, false],
@@ -122,7 +123,7 @@ describe("disputes", () => {
 
     expect((await t.control("POST", `/_sandbox/stripe/disputes/${dispute.id}/close`, { status: "lost" })).status).toBe(200);
     expect((await t.control("POST", `/_sandbox/stripe/disputes/${dispute.id}/close`, { status: "won" })).status).toBe(400);
-    await waitFor(() => stripeEvents(t.receiver).some((e) => e.type === "charge.dispute.closed"));
+    await waitFor("charge.dispute.closed", () => stripeEvents(t.receiver).some((e) => e.type === "charge.dispute.closed"));
     const types = stripeEvents(t.receiver).map((e) => e.type).filter((type) => type.startsWith("charge.dispute"));
     expect(types).toEqual(["charge.dispute.created", "charge.dispute.closed"]);
     expect(stripeEvents(t.receiver).find((e) => e.type === "charge.dispute.closed")?.data.object.status).toBe("lost");
@@ -143,13 +144,13 @@ describe("the API version of events", () => {
   it("writes the installed SDK's version by default, and the configured one once set", async () => {
     const first = await t.stripe.checkout.sessions.create(threeItemCheckout());
     await t.stripe.checkout.sessions.expire(first.id);
-    await waitFor(() => stripeEvents(t.receiver).length === 1);
+    await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 1);
     expect((stripeEvents(t.receiver)[0] as unknown as { api_version: string }).api_version).toBe(Stripe.API_VERSION);
 
     expect((await t.control("POST", "/_sandbox/config", { stripeApiVersion: "2025-01-27.acacia" })).status).toBe(200);
     const second = await t.stripe.checkout.sessions.create(threeItemCheckout());
     await t.stripe.checkout.sessions.expire(second.id);
-    await waitFor(() => stripeEvents(t.receiver).length === 2);
+    await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 2);
     expect((stripeEvents(t.receiver)[1] as unknown as { api_version: string }).api_version).toBe("2025-01-27.acacia");
     expect((await t.control("POST", "/_sandbox/config", { stripeApiVersion: "yesterday" })).status).toBe(400);
   });

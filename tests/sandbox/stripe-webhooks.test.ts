@@ -1,6 +1,7 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { KEYS, type TestSandbox, sleep, stripeEvents, threeItemCheckout, waitFor, useTestSandbox } from "./support.ts";
+import { sleep, waitFor } from "../support/wait";
+import { KEYS, type TestSandbox, stripeEvents, threeItemCheckout, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 
@@ -18,7 +19,7 @@ async function paidSession() {
 describe("Stripe webhooks", () => {
   it("sends checkout.session.completed as a signed Event that stripe.webhooks.constructEvent accepts", async () => {
     const { session } = await paidSession();
-    const request = await waitFor(() => t.receiver.requests.find((r) => r.path === "/webhooks/stripe"));
+    const request = await waitFor("a delivery", () => t.receiver.requests.find((r) => r.path === "/webhooks/stripe"));
 
     const event = verifier.webhooks.constructEvent(request.body, request.headers["stripe-signature"] as string, KEYS.stripeWebhookSecret);
     expect(event.type).toBe("checkout.session.completed");
@@ -39,7 +40,7 @@ describe("Stripe webhooks", () => {
 
   it("signs so that a tampered payload or a wrong secret is refused by constructEvent", async () => {
     await paidSession();
-    const request = await waitFor(() => t.receiver.requests.find((r) => r.path === "/webhooks/stripe"));
+    const request = await waitFor("a delivery", () => t.receiver.requests.find((r) => r.path === "/webhooks/stripe"));
     const header = request.headers["stripe-signature"] as string;
     const tampered = request.body.replace('"amount_total": 5999', '"amount_total": 1');
 
@@ -71,7 +72,7 @@ describe("Stripe webhooks", () => {
     t.receiver.answers = [500, 503, 200];
     const { session } = await paidSession();
 
-    const delivery = await waitFor(async () => {
+    const delivery = await waitFor("the delivery to succeed", async () => {
       const list = await t.control("GET", `/_sandbox/deliveries?provider=stripe&target=${session.id}`);
       const first = list.body.data[0];
       return first?.status === "succeeded" ? first : undefined;
@@ -86,7 +87,7 @@ describe("Stripe webhooks", () => {
     t.receiver.answers = [500];
     const { session } = await paidSession();
 
-    const delivery = await waitFor(async () => {
+    const delivery = await waitFor("the delivery to be given up", async () => {
       const list = await t.control("GET", `/_sandbox/deliveries?target=${session.id}`);
       return list.body.data[0]?.status === "failed" ? list.body.data[0] : undefined;
     });
@@ -99,7 +100,7 @@ describe("Stripe webhooks", () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
     await t.stripe.checkout.sessions.expire(session.id);
 
-    const [event] = await waitFor(() => stripeEvents(t.receiver).length > 0 && stripeEvents(t.receiver));
+    const [event] = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length > 0 && stripeEvents(t.receiver));
     expect(event.type).toBe("checkout.session.expired");
     expect(event.data.object).toMatchObject({ id: session.id, status: "expired", payment_status: "unpaid" });
   });
@@ -108,7 +109,7 @@ describe("Stripe webhooks", () => {
     const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
     await t.control("POST", "/_sandbox/clock/advance", { seconds: 61 * 60 });
 
-    const [event] = await waitFor(() => stripeEvents(t.receiver).length > 0 && stripeEvents(t.receiver));
+    const [event] = await waitFor("the Stripe events", () => stripeEvents(t.receiver).length > 0 && stripeEvents(t.receiver));
     expect(event.type).toBe("checkout.session.expired");
     expect((await t.stripe.checkout.sessions.retrieve(session.id)).status).toBe("expired");
     const pay = await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/pay`);
@@ -117,13 +118,13 @@ describe("Stripe webhooks", () => {
 
   it("refunds in full and sends charge.refunded carrying the PaymentIntent and its metadata", async () => {
     const { session } = await paidSession();
-    await waitFor(() => stripeEvents(t.receiver).length === 1);
+    await waitFor("the Stripe events", () => stripeEvents(t.receiver).length === 1);
     const retrieved = await t.stripe.checkout.sessions.retrieve(session.id);
 
     const refund = await t.stripe.refunds.create({ payment_intent: retrieved.payment_intent as string });
     expect(refund).toMatchObject({ object: "refund", status: "succeeded", amount: 5999, payment_intent: retrieved.payment_intent });
 
-    const refunded = await waitFor(() => stripeEvents(t.receiver).find((e) => e.type === "charge.refunded"));
+    const refunded = await waitFor("charge.refunded", () => stripeEvents(t.receiver).find((e) => e.type === "charge.refunded"));
     expect(refunded.data.object).toMatchObject({
       object: "charge",
       payment_intent: retrieved.payment_intent,
@@ -140,7 +141,7 @@ describe("Stripe webhooks", () => {
     const { session } = await paidSession();
     const refund = await t.control("POST", `/_sandbox/stripe/sessions/${session.id}/refund`);
     expect(refund.status).toBe(200);
-    const event = await waitFor(() => stripeEvents(t.receiver).find((e) => e.type === "charge.refunded"));
+    const event = await waitFor("charge.refunded", () => stripeEvents(t.receiver).find((e) => e.type === "charge.refunded"));
     expect(event.data.object.metadata).toEqual({ checkoutSessionId: "chk_1" });
   });
 
@@ -153,7 +154,7 @@ describe("Stripe webhooks", () => {
     expect(t.receiver.requests).toHaveLength(0);
     const list = await t.control("GET", "/_sandbox/deliveries");
     expect(list.body.data[0].status).toBe("scheduled");
-    const arrived = await waitFor(() => t.receiver.requests[0]);
+    const arrived = await waitFor("a delivery", () => t.receiver.requests[0]);
     expect(arrived.at - started).toBeGreaterThanOrEqual(380);
   });
 });

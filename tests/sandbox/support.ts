@@ -1,103 +1,37 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { type RunningSandbox, type SandboxOptions, startSandbox } from "../../sandbox/server.ts";
+import { sandboxKeys, sandboxStripe, startSandboxInProcess, tossAuthorization, type InProcessSandbox } from "../support/sandbox";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
 
-export const KEYS = {
-  stripeSecretKey: "sk_test_sandbox_suite",
-  stripeWebhookSecret: "whsec_sandbox_suite",
-  tossSecretKey: "test_sk_sandbox_suite",
-  tossClientKey: "test_ck_sandbox_suite",
-} as const;
+// The sandbox on its own, as the providers' clients see it: keys of its own
+// (not the defaults, so nothing passes by falling back to them), webhooks to a
+// receiver that stands in for the shop, and quick retries and sweeps.
 
-export interface ReceivedRequest {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
+export const KEYS = sandboxKeys("sandbox_suite");
 
-export interface Receiver {
-  url: string;
-  requests: ReceivedRequest[];
-  /** Status codes to answer, in order; the last one repeats. */
-  answers: number[];
-  close(): Promise<void>;
-}
-
-/** A local HTTP endpoint standing in for the shop's webhook routes. */
-export async function startReceiver(): Promise<Receiver> {
-  const requests: ReceivedRequest[] = [];
-  const receiver: Receiver = { url: "", requests, answers: [200], close: async () => {} };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      requests.push({ path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
-      const index = Math.min(requests.length - 1, receiver.answers.length - 1);
-      const status = receiver.answers[index];
-      res.writeHead(status, { "Content-Type": "text/plain" });
-      res.end(status < 300 ? "ok" : "nope");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return receiver;
-}
-
-export interface TestSandbox {
-  sandbox: RunningSandbox;
-  base: string;
-  receiver: Receiver;
+export interface TestSandbox extends InProcessSandbox {
+  receiver: WebhookReceiver;
   stripe: Stripe;
-  control<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Calls TossPayments' API with the secret key (or the headers given). */
   toss<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
-  close(): Promise<void>;
 }
 
-export async function startTestSandbox(extra: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
-  const receiver = await startReceiver();
-  const sandbox = await startSandbox({
-    port: 0,
-    host: "127.0.0.1",
-    ...KEYS,
-    stripeWebhookUrl: `${receiver.url}/webhooks/stripe`,
-    tossWebhookUrl: `${receiver.url}/webhooks/toss`,
+export async function startTestSandbox(): Promise<TestSandbox> {
+  const receiver = await startWebhookReceiver();
+  const sandbox = await startSandboxInProcess({
+    keys: KEYS,
+    webhooksTo: receiver.url,
     webhookRetryDelaysMs: [30, 60],
     sweepIntervalMs: 50,
-    ...extra,
   });
-  const base = `http://127.0.0.1:${sandbox.port}`;
-  const stripe = new Stripe(KEYS.stripeSecretKey, {
-    host: "127.0.0.1",
-    port: sandbox.port,
-    protocol: "http",
-    maxNetworkRetries: 0,
-  });
-  const basic = `Basic ${Buffer.from(`${KEYS.tossSecretKey}:`).toString("base64")}`;
   return {
-    sandbox,
-    base,
+    ...sandbox,
     receiver,
-    stripe,
-    async control(method, path, body) {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
+    stripe: sandboxStripe(sandbox.sandbox.port, { secretKey: KEYS.stripeSecretKey }),
     async toss(method, path, body, headers = {}) {
-      const response = await fetch(`${base}${path}`, {
+      const response = await fetch(`${sandbox.base}${path}`, {
         method,
-        headers: { Authorization: basic, "Content-Type": "application/json", ...headers },
+        headers: { Authorization: tossAuthorization(KEYS.tossSecretKey), "Content-Type": "application/json", ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: response.status, body: await response.json() };
@@ -108,18 +42,6 @@ export async function startTestSandbox(extra: Partial<SandboxOptions> = {}): Pro
     },
   };
 }
-
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("waitFor: condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Three products in one cart, as the shop sends them. */
 export function threeItemCheckout(overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams {
@@ -140,12 +62,28 @@ export function threeItemCheckout(overrides: Partial<Stripe.Checkout.SessionCrea
   };
 }
 
+let orders = 0;
+
+/** A Toss payment window for a new orderId; `overrides` replace its fields. */
+export function tossWindowRequest(overrides: Record<string, unknown> = {}) {
+  orders += 1;
+  return {
+    method: "CARD",
+    amount: 39_000,
+    orderId: `order_${Date.now()}_${orders}`,
+    orderName: "프롬프트 팩 외 2건",
+    successUrl: "http://shop.test/checkout/chk_7/success",
+    failUrl: "http://shop.test/checkout/chk_7/fail",
+    ...overrides,
+  };
+}
+
 /** Received Stripe events, parsed, in arrival order. */
-export function stripeEvents(receiver: Receiver): Array<{ type: string; id: string; data: { object: any } }> {
+export function stripeEvents(receiver: WebhookReceiver): Array<{ type: string; id: string; data: { object: any } }> {
   return receiver.requests.filter((r) => r.path === "/webhooks/stripe").map((r) => JSON.parse(r.body));
 }
 
-export function tossEvents(receiver: Receiver): Array<{ eventType: string; createdAt: string; data: any }> {
+export function tossEvents(receiver: WebhookReceiver): Array<{ eventType: string; createdAt: string; data: any }> {
   return receiver.requests.filter((r) => r.path === "/webhooks/toss").map((r) => JSON.parse(r.body));
 }
 
@@ -164,7 +102,6 @@ export function useTestSandbox(use: (sandbox: TestSandbox) => void): void {
   });
   beforeEach(async () => {
     await sandbox!.control("POST", "/_sandbox/reset");
-    sandbox!.receiver.requests.length = 0;
-    sandbox!.receiver.answers = [200];
+    sandbox!.receiver.reset();
   });
 }

@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type TestSandbox, tossEvents, waitFor, useTestSandbox } from "./support.ts";
+import { tossAuthorization } from "../support/sandbox";
+import { waitFor } from "../support/wait";
+import { type TestSandbox, tossEvents, tossWindowRequest, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
-let counter = 0;
 
 useTestSandbox((sandbox) => (t = sandbox));
 
-function windowRequest(overrides: Record<string, unknown> = {}) {
-  counter += 1;
-  return {
-    method: "CARD",
-    amount: 39_000,
-    orderId: `order_${Date.now()}_${counter}`,
-    orderName: "프롬프트 팩 외 2건",
-    successUrl: "http://shop.test/checkout/chk_7/success",
-    failUrl: "http://shop.test/checkout/chk_7/fail",
-    ...overrides,
-  };
-}
-
 async function createWindow(overrides: Record<string, unknown> = {}) {
-  const created = await t.toss("POST", "/v1/payments", windowRequest(overrides));
+  const created = await t.toss("POST", "/v1/payments", tossWindowRequest(overrides));
   expect(created.status).toBe(200);
   return created.body;
 }
@@ -54,8 +42,8 @@ describe("TossPayments API through fetch", () => {
   });
 
   it("answers 401 UNAUTHORIZED_KEY for a wrong or missing secret key", async () => {
-    const wrong = await t.toss("POST", "/v1/payments", windowRequest(), {
-      Authorization: `Basic ${Buffer.from("test_sk_wrong:").toString("base64")}`,
+    const wrong = await t.toss("POST", "/v1/payments", tossWindowRequest(), {
+      Authorization: tossAuthorization("test_sk_wrong"),
     });
     expect(wrong).toEqual({ status: 401, body: { code: "UNAUTHORIZED_KEY", message: expect.any(String) } });
 
@@ -65,7 +53,7 @@ describe("TossPayments API through fetch", () => {
   });
 
   it("refuses amounts under 100 won with BELOW_MINIMUM_AMOUNT", async () => {
-    const response = await t.toss("POST", "/v1/payments", windowRequest({ amount: 99 }));
+    const response = await t.toss("POST", "/v1/payments", tossWindowRequest({ amount: 99 }));
     expect(response.status).toBe(400);
     expect(response.body.code).toBe("BELOW_MINIMUM_AMOUNT");
   });
@@ -73,7 +61,7 @@ describe("TossPayments API through fetch", () => {
   it("refuses an orderId used before with DUPLICATED_ORDER_ID", async () => {
     const first = await createWindow({ orderId: "order-dup-0001" });
     expect(first.orderId).toBe("order-dup-0001");
-    const again = await t.toss("POST", "/v1/payments", windowRequest({ orderId: "order-dup-0001" }));
+    const again = await t.toss("POST", "/v1/payments", tossWindowRequest({ orderId: "order-dup-0001" }));
     expect(again.status).toBe(400);
     expect(again.body.code).toBe("DUPLICATED_ORDER_ID");
   });
@@ -88,7 +76,7 @@ describe("TossPayments API through fetch", () => {
       { currency: "USD" },
     ];
     for (const override of bad) {
-      const response = await t.toss("POST", "/v1/payments", windowRequest(override));
+      const response = await t.toss("POST", "/v1/payments", tossWindowRequest(override));
       expect(response.status, JSON.stringify(override)).toBe(400);
       expect(response.body.code).toBe("INVALID_REQUEST");
     }
@@ -135,7 +123,7 @@ describe("TossPayments API through fetch", () => {
     expect(twice.status).toBe(400);
     expect(twice.body.code).toBe("ALREADY_PROCESSED_PAYMENT");
 
-    const [event] = await waitFor(() => tossEvents(t.receiver).length > 0 && tossEvents(t.receiver));
+    const [event] = await waitFor("the Toss events", () => tossEvents(t.receiver).length > 0 && tossEvents(t.receiver));
     expect(event.eventType).toBe("PAYMENT_STATUS_CHANGED");
     expect(event.data).toMatchObject({ paymentKey: payment.paymentKey, status: "DONE" });
     const raw = t.receiver.requests[0];
@@ -186,7 +174,7 @@ describe("TossPayments API through fetch", () => {
     const late = await t.toss("POST", "/v1/payments/confirm", { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 39_000 });
     expect(late.status).toBe(404);
     expect(late.body.code).toBe("NOT_FOUND_PAYMENT_SESSION");
-    const expired = await waitFor(() => tossEvents(t.receiver).find((e) => e.data.status === "EXPIRED"));
+    const expired = await waitFor("the EXPIRED notice", () => tossEvents(t.receiver).find((e) => e.data.status === "EXPIRED"));
     expect(expired.data.paymentKey).toBe(payment.paymentKey);
   });
 
@@ -205,7 +193,7 @@ describe("TossPayments API through fetch", () => {
     const again = await t.toss("POST", `/v1/payments/${payment.paymentKey}/cancel`, { cancelReason: "refund" });
     expect(again.body.code).toBe("ALREADY_CANCELED_PAYMENT");
 
-    const statuses = await waitFor(() => {
+    const statuses = await waitFor("the Toss events", () => {
       const seen = tossEvents(t.receiver).map((e) => e.data.status);
       return seen.length === 3 && seen;
     });
@@ -249,7 +237,7 @@ describe("TossPayments API through fetch", () => {
     const fail = new URL(response.headers.get("location") as string);
 
     expect(fail.searchParams.get("code")).toBe("REJECT_CARD_COMPANY");
-    const event = await waitFor(() => tossEvents(t.receiver)[0]);
+    const event = await waitFor("the Toss events", () => tossEvents(t.receiver)[0]);
     expect(event.data.status).toBe("ABORTED");
   });
 
@@ -257,19 +245,19 @@ describe("TossPayments API through fetch", () => {
     const payment = await createWindow();
     await t.control("POST", "/_sandbox/clock/advance", { seconds: 31 * 60 });
 
-    const event = await waitFor(() => tossEvents(t.receiver).find((e) => e.data.paymentKey === payment.paymentKey));
+    const event = await waitFor("the Toss events", () => tossEvents(t.receiver).find((e) => e.data.paymentKey === payment.paymentKey));
     expect(event.data.status).toBe("EXPIRED");
     const page = await fetch(payment.checkout.url);
     expect(page.status).toBe(410);
     // The end page leads back to the shop that sent the shopper, inside landmarks.
     const html = await page.text();
-    expect(html).toContain(`<a href="${new URL(windowRequest().failUrl).origin}/">상점으로 돌아가기</a>`);
+    expect(html).toContain(`<a href="${new URL(tossWindowRequest().failUrl).origin}/">상점으로 돌아가기</a>`);
     expect(html).toMatch(/<main>[\s\S]*<h1>/);
   });
 
   it("answers POST /v1/payments with 404, as an unknown route, once the server-created window is switched off", async () => {
     expect((await t.control("POST", "/_sandbox/config", { tossServerWindow: false })).body.tossServerWindow).toBe(false);
-    const refused = await t.toss("POST", "/v1/payments", windowRequest());
+    const refused = await t.toss("POST", "/v1/payments", tossWindowRequest());
     expect(refused).toEqual({ status: 404, body: { code: "NOT_FOUND", message: expect.any(String) } });
     const log = await t.control("GET", "/_sandbox/requests?method=POST&path=/v1/payments");
     expect(log.body.data.map((r: { status: number }) => r.status)).toEqual([404]);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import {
   closeDatabase,
   databaseBackend,
@@ -31,42 +32,80 @@ export async function releaseDatabase(): Promise<void> {
 }
 
 export interface ScratchDatabase {
+  name: string;
+  url: string;
+  /** Drops the database, ending any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+async function asAdmin(serverUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** An empty database named `<prefix>_<random>` on the PostgreSQL server of `serverUrl`. */
+export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+  await asAdmin(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => asAdmin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/**
+ * A scratch database next to DATABASE_URL's, which this process's
+ * DATABASE_URL then names: the servers of one test file share it, and nothing
+ * run against the test database is disturbed. Call before anything reads the
+ * environment; then `prepareDatabase()` migrates it.
+ */
+export async function useScratchDatabase(label: string): Promise<ScratchDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error("This suite needs DATABASE_URL (a PostgreSQL server).");
+  const scratch = await createScratchDatabase(base, `reliability_${label}`);
+  process.env.DATABASE_URL = scratch.url;
+  return scratch;
+}
+
+export interface BlankDatabase {
   label: string;
   connection: SqlConnection;
   drop(): Promise<void>;
 }
 
+/** An empty in-memory PGlite. */
+export function blankPglite(): BlankDatabase {
+  const pglite = new PGlite("memory://");
+  return { label: "PGlite", connection: pgliteConnection(pglite, { owned: true }), drop: () => pglite.close() };
+}
+
 /**
- * Empty databases for tests that need a blank slate (migrations, drift): always
- * an in-memory PGlite, and a temporary database on the PostgreSQL server when
+ * Empty databases for tests that need a blank slate (migrations): always an
+ * in-memory PGlite, and a scratch database on the PostgreSQL server when
  * DATABASE_URL is set.
  */
-export async function scratchDatabases(): Promise<ScratchDatabase[]> {
-  const pglite = new PGlite("memory://");
-  const scratches: ScratchDatabase[] = [
-    {
-      label: "PGlite",
-      connection: pgliteConnection(pglite, { owned: true }),
-      drop: () => pglite.close(),
-    },
-  ];
+export async function blankDatabases(): Promise<BlankDatabase[]> {
+  const blanks = [blankPglite()];
   const backend = databaseBackend();
   if (backend.kind === "postgres") {
-    const name = `scratch_${randomUUID().replace(/-/g, "")}`;
-    const admin = await postgresConnection(backend.url);
-    await admin.exec(`CREATE DATABASE ${name}`);
-    const url = new URL(backend.url);
-    url.pathname = `/${name}`;
-    const connection = await postgresConnection(url.toString());
-    scratches.push({
+    const scratch = await createScratchDatabase(backend.url, "scratch");
+    const connection = await postgresConnection(scratch.url);
+    blanks.push({
       label: "PostgreSQL",
       connection,
       async drop() {
         await connection.close();
-        await admin.exec(`DROP DATABASE IF EXISTS ${name}`);
-        await admin.close();
+        await scratch.drop();
       },
     });
   }
-  return scratches;
+  return blanks;
 }

@@ -1,4 +1,5 @@
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
+import { loader as downloadLoader } from "~/routes/downloads.$orderId.$fileId";
 import { respond, type Visitor } from "./requests";
 
 /**
@@ -18,4 +19,9 @@ export async function visitSuccessPage(visitor: Visitor, sessionId: string, path
   }
   const page = answers[answers.length - 1];
   return { answers, page, data: page.status === 200 ? await page.json() : null };
+}
+
+/** The visitor's download of file `fileId` of order `orderId`. */
+export function download(visitor: Visitor, orderId: string, fileId: string): Promise<Response> {
+  return respond(() => downloadLoader({ request: visitor.get(`/downloads/${orderId}/${fileId}`), params: { orderId, fileId }, context: {} }));
 }

@@ -1,27 +1,19 @@
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { prepareDatabase, releaseDatabase } from "./database";
+import { closeServer, listenOnLoopback } from "./loopback";
+import { providerEnv, sandboxStripe, startSandboxInProcess, type InProcessSandbox } from "./sandbox";
 
 // The shop's provider traffic in one process: the payment sandbox on a random
 // port, and a small HTTP front that hands the sandbox's webhooks to the real
 // route actions. Call before anything reads the environment.
 
-const KEYS = {
-  stripeSecretKey: "sk_test_sandbox",
-  stripeWebhookSecret: "whsec_sandbox",
-  tossSecretKey: "test_sk_sandbox",
-  tossClientKey: "test_ck_sandbox",
-};
-
-export interface PaymentWorld {
-  sandbox: RunningSandbox;
+export interface PaymentWorld extends InProcessSandbox {
+  /** The front that takes the sandbox's webhooks: the shop's APP_URL. */
   appUrl: string;
-  control<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
-  /** Waits until every webhook the sandbox queued has been answered. */
-  webhooksSettled(): Promise<void>;
-  close(): Promise<void>;
+  /** The Stripe SDK on the sandbox, with the shop's key. */
+  stripe: Stripe;
 }
 
 async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
@@ -56,55 +48,28 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
       res.end(String(error));
     }
   });
-  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  appUrl = `http://127.0.0.1:${await listenOnLoopback(front)}`;
 
-  const sandbox = await startSandbox({
-    port: 0,
-    ...KEYS,
-    stripeWebhookUrl: `${appUrl}/webhooks/stripe`,
-    tossWebhookUrl: `${appUrl}/webhooks/toss`,
+  const sandbox = await startSandboxInProcess({
+    webhooksTo: appUrl,
     // Long enough apart that a delivery answered "retry later" (a Toss lookup
     // made moments before, at most one per payment every 2 s) is delivered again.
     webhookRetryDelaysMs: [250, 1_000, 2_500],
   });
   Object.assign(process.env, {
     APP_URL: appUrl,
-    STRIPE_API_BASE: sandbox.url,
-    TOSS_API_BASE: sandbox.url,
-    STRIPE_SECRET_KEY: KEYS.stripeSecretKey,
-    STRIPE_WEBHOOK_SECRET: KEYS.stripeWebhookSecret,
-    TOSS_SECRET_KEY: KEYS.tossSecretKey,
-    TOSS_CLIENT_KEY: KEYS.tossClientKey,
+    ...providerEnv(sandbox.sandbox.url, sandbox.keys),
     PROVIDER_TIMEOUT_MS: "1500",
     RECONCILE_INTERVAL_SECONDS: "0",
   });
 
-  async function control<T>(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => null)) as T };
-  }
-
   return {
-    sandbox,
+    ...sandbox,
     appUrl,
-    control,
-    async webhooksSettled() {
-      for (let attempt = 0; attempt < 300; attempt++) {
-        const { body } = await control<{ busy: boolean; data: Array<{ state?: string; status?: string }> }>("GET", "/_sandbox/deliveries");
-        if (!body.busy) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error("webhooks still in flight after 15 s");
-    },
+    stripe: sandboxStripe(sandbox.sandbox.port, { secretKey: sandbox.keys.stripeSecretKey }),
     async close() {
       await sandbox.close();
-      front.closeAllConnections();
-      await new Promise<void>((resolve) => front.close(() => resolve()));
+      await closeServer(front);
     },
   };
 }

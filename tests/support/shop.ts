@@ -78,3 +78,9 @@ export async function rowCounts(buyerId: string) {
   ]);
   return { sessions, orders, payments, entitlements };
 }
+
+/** The products' download counts, cheapest product first (as createProducts prices them). */
+export async function downloadCounts(products: Array<{ id: string }>) {
+  const rows = await db().product.findMany({ where: { id: { in: products.map((p) => p.id) } }, orderBy: { price: "asc" } });
+  return rows.map((row) => row.downloadCount);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvError, isLocalAddress, parseEnv } from "~/env.server";
+import { SANDBOX_KEYS } from "../support/sandbox";
 
 function problemsOf(source: Record<string, string | undefined>): string[] {
   try {
@@ -90,7 +91,7 @@ describe("production", () => {
   it("refuses the sandbox's keys and local provider URLs", () => {
     const problems = problemsOf({
       ...production,
-      STRIPE_SECRET_KEY: "sk_test_sandbox",
+      STRIPE_SECRET_KEY: SANDBOX_KEYS.stripeSecretKey,
       STRIPE_API_BASE: "http://127.0.0.1:4010",
       TOSS_API_BASE: "http://localhost:4010",
     });

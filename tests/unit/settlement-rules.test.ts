@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
+import { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import type { PaymentOutcome } from "~/services/payments/provider";
 import { decideSettlement } from "~/services/checkout/settlement-rules";
 
@@ -14,6 +14,8 @@ const OUTCOMES: Record<string, PaymentOutcome> = {
   "paid (other currency)": { kind: "paid", reference: "cs_1", paymentId: "pi_1", amount: 4500, currency: "eur" },
   open: { kind: "open" },
   processing: { kind: "processing" },
+  "processing (confirm again)": { kind: "processing", confirmRetry: true },
+  "processing (payment named)": { kind: "processing", paymentId: "pi_1" },
   failed: { kind: "failed", code: "card_declined", message: "Declined." },
   canceled: { kind: "canceled", code: "PAY_PROCESS_CANCELED", message: "Closed." },
   expired: { kind: "expired" },
@@ -30,6 +32,8 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     "paid (other currency)": "FAILED record-mismatch",
     open: "PENDING -",
     processing: "PENDING -",
+    "processing (confirm again)": "PENDING -",
+    "processing (payment named)": "PENDING -",
     failed: "FAILED mark-ended",
     canceled: "CANCELED mark-ended",
     expired: "EXPIRED mark-ended",
@@ -43,6 +47,8 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     "paid (other currency)": "PAID -",
     open: "PAID -",
     processing: "PAID -",
+    "processing (confirm again)": "PAID -",
+    "processing (payment named)": "PAID -",
     failed: "PAID -",
     canceled: "PAID -",
     expired: "PAID -",
@@ -56,6 +62,8 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     "paid (other currency)": "FAILED record-mismatch",
     open: "CANCELED -",
     processing: "CANCELED -",
+    "processing (confirm again)": "CANCELED -",
+    "processing (payment named)": "CANCELED -",
     failed: "CANCELED -",
     canceled: "CANCELED -",
     expired: "CANCELED -",
@@ -69,6 +77,8 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     "paid (other currency)": "FAILED record-mismatch",
     open: "EXPIRED -",
     processing: "EXPIRED -",
+    "processing (confirm again)": "EXPIRED -",
+    "processing (payment named)": "EXPIRED -",
     failed: "EXPIRED -",
     canceled: "EXPIRED -",
     expired: "EXPIRED -",
@@ -82,6 +92,8 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     "paid (other currency)": "FAILED record-mismatch",
     open: "FAILED -",
     processing: "FAILED -",
+    "processing (confirm again)": "FAILED -",
+    "processing (payment named)": "FAILED -",
     failed: "FAILED -",
     canceled: "FAILED -",
     expired: "FAILED -",
@@ -95,6 +107,8 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     "paid (other currency)": "REFUNDED -",
     open: "REFUNDED -",
     processing: "REFUNDED -",
+    "processing (confirm again)": "REFUNDED -",
+    "processing (payment named)": "REFUNDED -",
     failed: "REFUNDED -",
     canceled: "REFUNDED -",
     expired: "REFUNDED -",
@@ -114,6 +128,11 @@ describe("the settlement rules", () => {
     }
   }
 
+  it("covers every state a checkout can be in, each against every outcome", () => {
+    expect(Object.keys(TABLE).sort()).toEqual(Object.values(CheckoutSessionStatus).sort());
+    for (const row of Object.values(TABLE)) expect(Object.keys(row).sort()).toEqual(Object.keys(OUTCOMES).sort());
+  });
+
   it("covers every outcome kind the providers can report", () => {
     const kinds = new Set(Object.values(OUTCOMES).map((outcome) => outcome.kind));
     const all: Array<PaymentOutcome["kind"]> = ["paid", "open", "processing", "failed", "canceled", "expired", "refunded", "dispute-opened", "dispute-won"];
@@ -128,6 +147,32 @@ describe("the settlement rules", () => {
       failure: { code: "card_declined", message: "Declined." },
     });
     expect(decideSettlement("PENDING", checkout, OUTCOMES.expired).effect).toEqual({ kind: "mark-ended", status: "EXPIRED", failure: undefined });
+  });
+
+  it("changes the state only through an effect, and ends a checkout in the state it names", () => {
+    for (const state of Object.values(CheckoutSessionStatus)) {
+      for (const outcome of Object.values(OUTCOMES)) {
+        const { next, effect } = decideSettlement(state, checkout, outcome);
+        if (effect.kind === "none") expect(next).toBe(state);
+        if (effect.kind === "mark-ended") expect(effect.status).toBe(next);
+      }
+    }
+  });
+
+  it("reads a refund of a checkout still open as canceled at the provider", () => {
+    expect(decideSettlement("PENDING", checkout, OUTCOMES.refunded).effect).toEqual({
+      kind: "mark-ended",
+      status: "CANCELED",
+      failure: { code: "CANCELED", message: "The payment was canceled at the provider." },
+    });
+  });
+
+  it("compares currencies whatever their case, and won as whole amounts", () => {
+    const krw = { total: 36_000, currency: "KRW" };
+    const paid = (amount: number, currency: string): PaymentOutcome => ({ kind: "paid", reference: "order_1", paymentId: "pk_1", amount, currency });
+    expect(decideSettlement("PENDING", krw, paid(36_000, "KRW")).next).toBe("PAID");
+    expect(decideSettlement("PENDING", krw, paid(36_000, "krw")).next).toBe("PAID");
+    expect(decideSettlement("PENDING", krw, paid(35_999, "KRW")).effect).toMatchObject({ kind: "record-mismatch", amount: 35_999, currency: "KRW" });
   });
 
   it("holds a mismatched payment for review with both amounts in the message", () => {

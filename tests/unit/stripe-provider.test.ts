@@ -1,11 +1,12 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { classifyCreateError } from "~/services/payments/stripe.server";
-import { outcomeOfCheckoutSession, STRIPE_API_VERSION } from "~/services/payments/stripe-client.server";
+import { STRIPE_API_VERSION } from "~/services/payments/stripe-client.server";
 import { subjectOfEvent } from "~/services/payments/stripe-events.server";
 
-// How the shop reads Stripe: errors on create, Checkout Sessions and events,
-// from the SDK's own error classes and the shapes of Stripe's objects.
+// How the shop reads Stripe: errors on create and events, from the SDK's own
+// error classes and the shapes of Stripe's objects (Checkout Sessions:
+// payment-outcomes.test.ts).
 
 const stripeError = (raw: { statusCode: number; type: string; code?: string; message?: string }) =>
   Stripe.errors.generateV1Error({ message: "from Stripe", ...raw } as Parameters<typeof Stripe.errors.generateV1Error>[0]);
@@ -29,26 +30,6 @@ describe("a failed Checkout Session create", () => {
       if (newKey !== undefined) expect(result).toMatchObject({ newKey });
     });
   }
-});
-
-describe("a Checkout Session's outcome", () => {
-  const session = (fields: Partial<Stripe.Checkout.Session>) =>
-    ({ id: "cs_test_1", amount_total: 4500, currency: "usd", payment_intent: "pi_1", ...fields }) as Stripe.Checkout.Session;
-
-  it("paid -> paid with the PaymentIntent, amount and currency", () => {
-    expect(outcomeOfCheckoutSession(session({ status: "complete", payment_status: "paid" }))).toEqual({
-      kind: "paid",
-      reference: "cs_test_1",
-      paymentId: "pi_1",
-      amount: 4500,
-      currency: "USD",
-    });
-  });
-  it("open -> open, expired -> expired, complete but unpaid (an asynchronous method) -> processing", () => {
-    expect(outcomeOfCheckoutSession(session({ status: "open", payment_status: "unpaid" })).kind).toBe("open");
-    expect(outcomeOfCheckoutSession(session({ status: "expired", payment_status: "unpaid" })).kind).toBe("expired");
-    expect(outcomeOfCheckoutSession(session({ status: "complete", payment_status: "unpaid" })).kind).toBe("processing");
-  });
 });
 
 describe("events", () => {

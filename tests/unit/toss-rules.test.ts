@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { classifyConfirmError, CONFIRM_ERRORS, WINDOW_FAILURES } from "~/services/payments/toss-codes";
-import { outcomeOfTossPayment } from "~/services/payments/toss-outcomes";
 
-// TossPayments' documented error codes and statuses, each read as the shop
-// must: a transient confirm error never fails a checkout, a decline always does.
+// TossPayments' documented error codes and window failures, each read as the
+// shop must: a transient confirm error never fails a checkout, a decline always
+// does. (Payment statuses: payment-outcomes.test.ts.)
 
 describe("confirm errors, code by documented code", () => {
   const expected: Array<[number, string, ReturnType<typeof classifyConfirmError>]> = [
@@ -65,35 +65,6 @@ describe("confirm errors, code by documented code", () => {
     expect(classifyConfirmError(403, "REJECT_SOMETHING_NEW")).toBe("decline");
     expect(classifyConfirmError(400, "EXCEED_SOMETHING_NEW")).toBe("decline");
     expect(classifyConfirmError(400, "SOMETHING_NEW")).toBe("refused");
-  });
-});
-
-describe("payment statuses", () => {
-  const payment = (status: string, extra: Record<string, unknown> = {}) =>
-    outcomeOfTossPayment({ paymentKey: "pk_1", orderId: "order_1", status, totalAmount: 36_000, currency: "KRW", ...extra });
-  const table: Array<[string, string]> = [
-    ["READY", "open"],
-    ["IN_PROGRESS", "processing"],
-    ["WAITING_FOR_DEPOSIT", "processing"],
-    ["DONE", "paid"],
-    ["CANCELED", "refunded"],
-    ["PARTIAL_CANCELED", "paid"],
-    ["ABORTED", "failed"],
-    ["EXPIRED", "expired"],
-  ];
-  for (const [status, kind] of table) {
-    it(`${status} -> ${kind}`, () => {
-      expect(payment(status).kind).toBe(kind);
-    });
-  }
-
-  it("reads a paid payment's amount, order and key, and an aborted one's failure", () => {
-    expect(payment("DONE")).toEqual({ kind: "paid", reference: "order_1", paymentId: "pk_1", amount: 36_000, currency: "KRW" });
-    expect(payment("ABORTED", { failure: { code: "REJECT_CARD_PAYMENT", message: "한도초과" } })).toEqual({
-      kind: "failed",
-      code: "REJECT_CARD_PAYMENT",
-      message: "한도초과",
-    });
   });
 });
 

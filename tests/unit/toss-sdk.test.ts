@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { parseEnv, TOSS_SDK_CDN_URL } from "~/env.server";
 import { TOSS_ORDER_ID, tossOrderId } from "~/services/payments/toss-params";
 import { tossSdkRequest, type TossSdkCheckoutInput } from "~/services/payments/toss-sdk";
+import { SANDBOX_KEYS } from "../support/sandbox";
 
 function input(overrides: Partial<TossSdkCheckoutInput> = {}): TossSdkCheckoutInput {
   const sessionId = randomUUID();
   return {
     sdkUrl: "http://127.0.0.1:4110/v1/sdk/payment",
-    clientKey: "test_ck_sandbox",
+    clientKey: SANDBOX_KEYS.tossClientKey,
     appUrl: "http://localhost:3100/",
     sessionId,
     orderId: tossOrderId(sessionId),
@@ -25,7 +26,7 @@ describe("the parameters built for TossPayments' browser SDK", () => {
     const request = tossSdkRequest(given);
     expect(request).toEqual({
       sdkUrl: given.sdkUrl,
-      clientKey: "test_ck_sandbox",
+      clientKey: given.clientKey,
       method: "카드",
       payment: {
         amount: 69_900,
