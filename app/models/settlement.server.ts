@@ -126,6 +126,8 @@ export interface CheckoutLedger {
   /** The whole payment returned (a full refund, a lost dispute). */
   markRefunded(): Promise<void>;
   recordMismatch(reported: { amount: number; currency: string } & Failure): Promise<void>;
+  /** The provider's id of a payment under way, kept on the open payment. */
+  notePayment(paymentId: string): Promise<void>;
   suspendAccess(): Promise<void>;
   restoreAccess(): Promise<void>;
 }
@@ -148,6 +150,9 @@ export async function withLockedCheckout<T>(sessionId: string, work: (ledger: Ch
       checkout: row,
       async markPaid({ paymentId, reference }) {
         return tx.$queryRaw<DuplicateLine[]>(markPaidStatement(sessionId, { paymentId, reference }));
+      },
+      async notePayment(paymentId) {
+        await tx.payment.updateMany({ where: { checkoutSessionId: sessionId, status: "PENDING" }, data: { providerPaymentId: paymentId } });
       },
       async markEnded(status, failure) {
         await tx.$queryRaw(endCheckoutStatement(sessionId, status, failure, [row.status]));

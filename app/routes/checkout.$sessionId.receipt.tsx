@@ -58,9 +58,9 @@ export default function Receipt() {
         <dt>Paid with</dt>
         <dd>
           {providerName(checkout.provider)}
-          {checkout.payment?.providerReference ? (
+          {checkout.providerReference ? (
             <>
-              , reference <Reference value={checkout.payment.providerReference} />
+              , reference <Reference value={checkout.providerReference} />
             </>
           ) : null}
         </dd>

@@ -17,7 +17,7 @@ async function load({ request, params }: LoaderFunctionArgs) {
     paidAt: checkout.paidAt,
     status: checkout.status,
     provider: checkout.provider,
-    providerReference: checkout.payment?.providerReference ?? null,
+    providerReference: checkout.providerReference,
     currency: checkout.currency,
     total: checkout.total,
     buyer: checkout.buyer,

@@ -6,7 +6,7 @@ import { FileLinks } from "~/components/FileLinks";
 import { providerName } from "~/components/format";
 import { Price } from "~/components/Price";
 import { Reference } from "~/components/Reference";
-import { ORDER_STATUS_WORDS, statusWord } from "~/components/status";
+import { ORDER_STATUS_WORDS } from "~/components/status";
 import { requireUser } from "~/services/web/auth.server";
 import { cartWithout } from "~/services/cart/cart.server";
 import { checkFromPage, settleFromReturn } from "~/services/checkout/settle.server";
@@ -55,16 +55,8 @@ async function load({ request, params }: LoaderFunctionArgs) {
   const waitingSince = Number(url.searchParams.get("t")) || Date.now();
   const waited = Date.now() - waitingSince;
   const polling = checkout.status === "PENDING" && waited < POLL_FOR_MS;
-  // Whether the provider named a payment under way (an asynchronous method,
-  // an approval being confirmed); its id itself stays on the server.
-  const { payment, ...shown } = checkout;
-  const view = {
-    ...shown,
-    paymentUnderWay: Boolean(payment?.providerPaymentId) && checkout.status === "PENDING",
-    providerReference: payment?.providerReference ?? null,
-  };
   return json(
-    { checkout: view, polling, refreshSeconds: pollDelaySeconds(waited), refreshUrl: `${page}?t=${waitingSince}` },
+    { checkout, polling, refreshSeconds: pollDelaySeconds(waited), refreshUrl: `${page}?t=${waitingSince}` },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -111,7 +103,7 @@ function Orders({ checkout, withFiles }: { checkout: Checkout; withFiles: boolea
           <div>
             <Price amount={order.amount} currency={order.currency} />
             <div data-testid="order-status" data-status={order.status} className="muted">
-              {statusWord(ORDER_STATUS_WORDS, order.status)}
+              {ORDER_STATUS_WORDS[order.status]}
             </div>
           </div>
         </li>

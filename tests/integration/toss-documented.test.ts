@@ -132,6 +132,17 @@ describe("confirm errors", () => {
     expect((await rowCounts(buyer.id)).entitlements).toBe(2);
   });
 
+  it("tells the shopper an approved payment is being processed, without putting its paymentKey in the page", async () => {
+    const { visitor, sessionId, orderId, back } = await approved();
+    await world.control("POST", "/_sandbox/faults", { kind: "confirm_error", code: "PROVIDER_ERROR", target: orderId, times: 2 });
+    await respond(() => successLoader({ request: visitor.get(`${back.pathname}${back.search}`), params: { sessionId }, context: {} }));
+
+    const { page, data } = await visitSuccessPage(visitor, sessionId);
+    expect(data.checkout).toMatchObject({ status: "PENDING", paymentUnderWay: true });
+    expect(JSON.stringify(data)).not.toContain(back.searchParams.get("paymentKey")!);
+    expect(page.status).toBe(200);
+  });
+
   it("settles an already processed payment only if it is this order's: another order's paymentKey settles nothing", async () => {
     const other = await approved();
     await visitSuccessPage(other.visitor, other.sessionId, `${other.back.pathname}${other.back.search}`);

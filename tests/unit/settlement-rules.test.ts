@@ -33,7 +33,7 @@ const TABLE: Record<CheckoutSessionStatus, Record<keyof typeof OUTCOMES, string>
     open: "PENDING -",
     processing: "PENDING -",
     "processing (confirm again)": "PENDING -",
-    "processing (payment named)": "PENDING -",
+    "processing (payment named)": "PENDING note-payment",
     failed: "FAILED mark-ended",
     canceled: "CANCELED mark-ended",
     expired: "EXPIRED mark-ended",

@@ -30,6 +30,9 @@ export async function fulfil(sessionId: string, outcome: PaymentOutcome): Promis
     switch (effect.kind) {
       case "none":
         break;
+      case "note-payment":
+        await ledger.notePayment(effect.paymentId);
+        break;
       case "mark-paid":
         result.duplicates = await ledger.markPaid(effect);
         break;
@@ -63,9 +66,6 @@ export async function fulfil(sessionId: string, outcome: PaymentOutcome): Promis
 
 /** Settles, then refunds any line the buyer turned out to have paid for twice. */
 export async function settle(sessionId: string, outcome: PaymentOutcome): Promise<FulfilResult | null> {
-  // A payment the provider says is under way: remembered, so the shopper's
-  // page says it is being processed rather than waiting for a payment.
-  if (outcome.kind === "processing" && outcome.paymentId) await recordProviderPaymentId(sessionId, outcome.paymentId);
   const result = await fulfil(sessionId, outcome);
   if (result && result.duplicates.length > 0) {
     console.warn(JSON.stringify({ event: "duplicate_purchase", sessionId, lines: result.duplicates.length }));

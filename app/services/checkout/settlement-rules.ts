@@ -8,6 +8,8 @@ import type { PaymentOutcome } from "~/services/payments/provider";
 
 export type SettlementEffect =
   | { kind: "none" }
+  /** The provider named a payment under way: remembered, the state stays. */
+  | { kind: "note-payment"; paymentId: string }
   | { kind: "mark-paid"; paymentId: string; reference: string }
   | { kind: "record-mismatch"; amount: number; currency: string; code: string; message: string }
   | { kind: "mark-ended"; status: "FAILED" | "CANCELED" | "EXPIRED"; failure?: { code: string; message: string } }
@@ -29,7 +31,12 @@ export function decideSettlement(
 ): SettlementDecision {
   switch (outcome.kind) {
     case "open":
+      return stay(state);
+
     case "processing":
+      // Only an open checkout waits on a payment; its page then says it is
+      // being processed rather than waiting for one.
+      if (state === "PENDING" && outcome.paymentId) return { next: state, effect: { kind: "note-payment", paymentId: outcome.paymentId } };
       return stay(state);
 
     case "paid": {
