@@ -20,7 +20,3 @@ export const CHECKOUT_STATUS_WORDS: Record<CheckoutSessionStatus, string> = {
   CANCELED: "Canceled, nothing charged",
   REFUNDED: "Refunded",
 };
-
-export function statusWord<S extends string>(words: Record<S, string>, status: S): string {
-  return words[status];
-}

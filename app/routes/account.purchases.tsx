@@ -4,7 +4,7 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FileLinks } from "~/components/FileLinks";
 import { LocalTime } from "~/components/LocalTime";
 import { Price } from "~/components/Price";
-import { CHECKOUT_STATUS_WORDS, statusWord } from "~/components/status";
+import { CHECKOUT_STATUS_WORDS } from "~/components/status";
 import { listCheckoutSessions, listOwnedProducts } from "~/models/purchase.server";
 import { requireUser } from "~/services/web/auth.server";
 import { groupAttempts } from "~/services/checkout/history";
@@ -95,7 +95,7 @@ export default function Purchases() {
               </div>
               <div className="history-state">
                 <Price amount={purchase.total} currency={purchase.currency} />
-                <div className="muted">{statusWord(CHECKOUT_STATUS_WORDS, purchase.status)}</div>
+                <div className="muted">{CHECKOUT_STATUS_WORDS[purchase.status]}</div>
               </div>
             </li>
           ))}

@@ -1,13 +1,12 @@
 // The library's list of past checkouts, as a shopper thinks of them: one
 // purchase per cart, however many times it was tried. Attempts at the same
-// quote (the same products at the same prices) made one after another are
-// one entry, shown with the latest attempt's state.
+// quote (its hash names the buyer, the currency, the products and their
+// prices) made one after another are one entry, with the latest one's state.
 
 export interface PastCheckout {
   id: string;
   status: string;
   quoteHash: string;
-  currency: string;
   createdAt: string | Date;
 }
 
@@ -22,7 +21,7 @@ export function groupAttempts<T extends PastCheckout>(sessions: readonly T[]): P
   const purchases: Purchase<T>[] = [];
   for (const session of sessions) {
     const last = purchases.at(-1);
-    const sameCart = last && last.latest.quoteHash === session.quoteHash && last.latest.currency === session.currency;
+    const sameCart = last && last.latest.quoteHash === session.quoteHash;
     if (sameCart && session.status !== "PAID" && session.status !== "REFUNDED") last.attempts += 1;
     else purchases.push({ latest: session, attempts: 1 });
   }

@@ -11,8 +11,6 @@ import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.
 import { quoteCart } from "~/services/checkout/quote.server";
 import type { CheckoutPostOptions, CheckoutPostResult, OpenCheckout } from "~/services/checkout/post-result";
 
-export type { CheckoutPostOptions, CheckoutPostResult, OpenCheckout };
-
 const NEEDS_JAVASCRIPT =
   "Paying in won opens TossPayments' window, which needs JavaScript: turn it on and press 결제하기 again. Nothing was charged, and your cart is as it was.";
 const SDK_FAILED =

@@ -1,5 +1,5 @@
 import { env } from "~/env.server";
-import type { OpenCheckout } from "~/services/checkout/open.server";
+import type { OpenCheckout } from "~/services/checkout/post-result";
 import { tossSdkRequest, type TossSdkRequest } from "~/services/payments/toss-sdk";
 
 // With JavaScript on, the page opens the provider's window itself where the

@@ -1,4 +1,4 @@
-import type { CheckoutPostResult } from "~/services/checkout/open.server";
+import type { CheckoutPostResult } from "~/services/checkout/post-result";
 
 // A refused checkout post in HTTP terms, the same for the cart's form and the
 // JSON API: the status, the opening sentence and the reasons.
