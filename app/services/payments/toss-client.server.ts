@@ -91,7 +91,8 @@ export async function tossRequest(
   if (response.status >= 200 && response.status < 300) {
     const payment = TossPayment.safeParse(data);
     if (payment.success) return { ok: true, payment: payment.data };
-    return { ok: false, status: response.status, code: "INVALID_RESPONSE", message: "TossPayments answered in an unexpected shape." };
+    // A success the shop cannot read: the request may have done its work (a confirm may have taken the money).
+    return { ok: false, status: response.status, code: "UNREADABLE_ANSWER", message: "TossPayments answered in an unexpected shape." };
   }
   const error = TossError.safeParse(data);
   return error.success

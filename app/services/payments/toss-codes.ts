@@ -59,11 +59,16 @@ export const CONFIRM_ERRORS: Record<string, ConfirmErrorClass> = {
   FORBIDDEN_REQUEST: "refused",
 };
 
-/** A confirm's error by class; an undocumented code is judged by its status (5xx and no answer: transient). */
+/**
+ * A confirm's error by class; an undocumented code is judged by its status:
+ * no answer, a 5xx, or a 2xx the shop could not read (the confirm may have
+ * gone through; confirming again answers ALREADY_PROCESSED_PAYMENT and the
+ * lookup decides) are transient.
+ */
 export function classifyConfirmError(status: number, code: string): ConfirmErrorClass {
   const known = CONFIRM_ERRORS[code];
   if (known) return known;
-  if (status === 0 || status >= 500) return "transient";
+  if (status === 0 || status >= 500 || (status >= 200 && status < 300)) return "transient";
   if (/^(REJECT_|INVALID_CARD_|EXCEED_)/.test(code)) return "decline";
   return "refused";
 }
