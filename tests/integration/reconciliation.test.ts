@@ -101,10 +101,10 @@ describe("TossPayments checkouts", () => {
     expect((await reconcileCheckouts(NOW)).checked).toBe(0);
   });
 
-  it("confirms again, under a new key, a payment whose confirm met a transient error, and settles it once", async () => {
+  /** A KRW checkout approved in the window whose confirm at the return met a transient error. */
+  async function approvedWithTransientConfirmError(products: Awaited<ReturnType<typeof createProducts>>) {
     const buyer = await createUser();
     const visitor = await visitorFor(buyer);
-    const products = await createProducts(2, { currency: "KRW", price: 21_000 });
     const posted = await respond(() =>
       cartAction({ request: visitor.post("/cart", { intent: "checkout", items: itemsOf(products), enhanced: "1" }), params: {}, context: {} }),
     );
@@ -116,12 +116,39 @@ describe("TossPayments checkouts", () => {
     const back = new URL(body.redirectUrl);
     await respond(() => successLoader({ request: visitor.get(`${back.pathname}${back.search}`), params: { sessionId }, context: {} }));
     expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: sessionId } })).status).toBe("PENDING");
+    return sessionId as string;
+  }
+
+  async function lastConfirmStatuses() {
+    const { body } = await world.control<{ data: Array<{ status: number }> }>("GET", "/_sandbox/requests?method=POST&path=/v1/payments/confirm");
+    return body.data.slice(-2).map((r) => r.status);
+  }
+
+  it("confirms again, under a new key, a payment whose confirm met a transient error, and settles it once", async () => {
+    const products = await createProducts(2, { currency: "KRW", price: 21_000 });
+    const sessionId = await approvedWithTransientConfirmError(products);
 
     await db().checkoutSession.update({ where: { id: sessionId }, data: { createdAt: LONG_AGO } });
     expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 1, paid: 1 });
     expect(await downloadCounts(products)).toEqual([1, 1]);
-    const { body: confirms } = await world.control<{ data: Array<{ status: number }> }>("GET", "/_sandbox/requests?method=POST&path=/v1/payments/confirm");
-    expect(confirms.data.slice(-2).map((r) => r.status)).toEqual([500, 200]);
+    expect(await lastConfirmStatuses()).toEqual([500, 200]);
+    expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 0, paid: 0 });
+    expect(await downloadCounts(products)).toEqual([1, 1]);
+  });
+
+  it("confirms a payment under way a minute after its transient error, within Toss's 10 minutes, though the checkout is new", async () => {
+    const products = await createProducts(1, { currency: "KRW", price: 21_000 });
+    const sessionId = await approvedWithTransientConfirmError(products);
+    const checkout = await db().checkoutSession.findUniqueOrThrow({ where: { id: sessionId }, include: { payment: true } });
+    expect(checkout.payment!.providerPaymentId).toBeTruthy();
+    // Neither stale nor past its expiry "in 2001"; only its payment, under way since 2000, is due.
+    expect(checkout.createdAt.getTime()).toBeGreaterThan(NOW.getTime());
+    expect(checkout.expiresAt.getTime()).toBeGreaterThan(NOW.getTime());
+    await db().payment.update({ where: { checkoutSessionId: sessionId }, data: { updatedAt: LONG_AGO } });
+
+    expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 1, paid: 1 });
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: sessionId } })).status).toBe("PAID");
+    expect(await lastConfirmStatuses()).toEqual([500, 200]);
   });
 
   it("leaves an old checkout whose window is still open, and not yet past its expiry, PENDING", async () => {

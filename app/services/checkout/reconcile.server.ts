@@ -6,7 +6,8 @@ import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutco
 import { paymentProvider } from "~/services/payments/index.server";
 
 // Reconciliation: when the shop is unsure how a checkout stands (past its
-// expiry, or old with no webhook), it asks the provider before deciding.
+// expiry, old with no webhook, or a payment under way that has not moved),
+// it asks the provider before deciding.
 // Paid at the provider: settled. Still open past its expiry: ended at the
 // provider, then EXPIRED here. A provider that cannot be asked leaves the
 // checkout as it is for the next run. Refunds of lines paid twice that could
@@ -25,6 +26,12 @@ export interface ReconcileCounts {
 /** At most this many checkouts per run, so one run stays short; the next run takes the rest. */
 const MAX_PER_RUN = 1_000;
 const BATCH = 100;
+/**
+ * A payment under way is asked about once it has not moved for this long:
+ * TossPayments lets an approval be confirmed for 10 minutes only, so a
+ * confirm that met a transient error is tried again well within them.
+ */
+export const UNDER_WAY_AFTER_MS = 60_000;
 
 type Verdict = "paid" | "expired" | "ended" | "waiting" | "unavailable";
 
@@ -60,9 +67,10 @@ export async function reconcileCheckouts(now = new Date()): Promise<ReconcileCou
   // A checkout looked at recently is left alone for a while, unless it has
   // passed its expiry since.
   const recheckBefore = new Date(now.getTime() - Math.max(settings.RECONCILE_INTERVAL_SECONDS, 60) * 5_000);
+  const underWayBefore = new Date(now.getTime() - UNDER_WAY_AFTER_MS);
   const askAgain: string[] = [];
   while (counts.checked < MAX_PER_RUN) {
-    const ids = await claimCheckoutsToReconcile({ now, staleBefore, recheckBefore, batch: BATCH });
+    const ids = await claimCheckoutsToReconcile({ now, staleBefore, recheckBefore, underWayBefore, batch: BATCH });
     if (ids.length === 0) break;
     for (const id of ids) {
       counts.checked += 1;
