@@ -10,7 +10,6 @@ import {
   postCheckout,
   postStripeEvent,
   shuffle,
-  sleep,
   stripeSessionIdOf,
   useShop,
   waitFor,
@@ -195,9 +194,11 @@ describe("two servers, one database", () => {
         sessionIds.push(await sessionOfStripeReference(stripeSessionIdOf(response.headers.get("Location"))));
       },
     );
-    // Both servers tick every second; let any older stale rows go first so the
-    // counts below are about these sessions only.
-    await sleep(1_500);
+    // Both servers tick every second and log each run; a run of each that
+    // started after these sessions were opened has taken any older stale
+    // rows, so the counts below are about these sessions only.
+    const opened = servers.map((server) => server.logs().length);
+    await Promise.all(servers.map((server, i) => server.waitForLines('"checkouts_reconciled"', 2, opened[i])));
     const marks = servers.map((server) => server.logs().length);
 
     await backdateExpiry(database.url, sessionIds);
@@ -206,8 +207,9 @@ describe("two servers, one database", () => {
       async () => ((await db().checkoutSession.count({ where: { id: { in: sessionIds }, status: "EXPIRED" } })) === STALE ? true : undefined),
       { timeoutMs: 15_000, everyMs: 100 },
     );
-    // Two more ticks of each server: nothing left to expire, nothing expired twice.
-    await sleep(2_200);
+    // Two more runs of each server: nothing left to expire, nothing expired twice.
+    const settled = servers.map((server) => server.logs().length);
+    await Promise.all(servers.map((server, i) => server.waitForLines('"checkouts_reconciled"', 2, settled[i])));
 
     const logged = servers.flatMap((server, i) =>
       server

@@ -369,6 +369,7 @@ describe("the database fails mid-checkout", () => {
     try {
       await server.start();
       const { visitor, items } = await shopper("database-down");
+      const cut = server.logs().length;
       await proxy.cut();
 
       // Soft assertions: one run reports every page that does not answer 503.
@@ -382,8 +383,8 @@ describe("the database fails mid-checkout", () => {
       const checkout = await postCheckout(server, visitor, items);
       expect.soft(checkout.status, "POST /cart checkout with the database down").toBe(503);
       expect.soft(visibleText(await checkout.text())).toMatch(/try again/i);
-      // Two expiry ticks fail against the missing database; the process stays up.
-      await sleep(2_200);
+      // Two reconciliation runs fail against the missing database; the process stays up.
+      await server.waitForLines('"reconcile_failed"', 2, cut);
       expect(server.running).toBe(true);
 
       await proxy.restore();

@@ -49,6 +49,18 @@ export class AppServer {
     return this.log.since(mark);
   }
 
+  /** Waits until `count` lines containing `text` were written after `mark`; answers the output since `mark`. */
+  async waitForLines(text: string, count: number, mark: number, timeoutMs = 15_000): Promise<string> {
+    return waitFor(
+      `${count} lines with ${text} from ${this.name}`,
+      () => {
+        const since = this.logsSince(mark);
+        return since.split("\n").filter((line) => line.includes(text)).length >= count ? since : undefined;
+      },
+      { timeoutMs, everyMs: 50 },
+    );
+  }
+
   /** Starts the server and waits until /healthz answers `healthz` (200: up with its database). */
   async start({ healthz = 200 } = {}): Promise<void> {
     if (!fs.existsSync(BUILD_FILE)) throw new Error("No server build: run `npm run build` first.");

@@ -102,11 +102,8 @@ export function startReconcileJob(): void {
     if (running) return;
     running = true;
     runHousekeeping()
-      .then((counts) => {
-        if (counts.checked > 0 || counts.refunds > 0 || counts.sessionsEnded > 0) {
-          console.log(JSON.stringify({ event: "checkouts_reconciled", ...counts }));
-        }
-      })
+      // One line per run, with its counts (zeros too: a quiet run shows the job is alive).
+      .then((counts) => console.log(JSON.stringify({ event: "checkouts_reconciled", ...counts })))
       .catch((error: unknown) => {
         console.error(JSON.stringify({ event: "reconcile_failed", message: error instanceof Error ? error.message : String(error) }));
       })
