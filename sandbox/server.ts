@@ -74,7 +74,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const tossSdk = new TossSdkStandIn(ctx, toss);
   tossSdk.register(router);
   registerHostedPages(router, stripe, toss);
-  const requests: Array<{ at: string; method: string; path: string; status: number }> = [];
+  const requests: Array<{ at: string; method: string; path: string; status: number; stripeVersion?: string }> = [];
   registerControl(router, ctx, stripe, toss, {
     requests: () => [...requests],
     reset() {
@@ -98,7 +98,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (url.pathname.startsWith("/v1/")) {
       // The API and the hosted pages under /v1, for tests that check what the shop called.
       const at = new Date().toISOString();
-      res.once("finish", () => requests.push({ at, method: req.method ?? "GET", path: url.pathname, status: res.statusCode }));
+      const version = req.headers["stripe-version"];
+      const stripeVersion = typeof version === "string" ? { stripeVersion: version } : {};
+      res.once("finish", () => requests.push({ at, method: req.method ?? "GET", path: url.pathname, status: res.statusCode, ...stripeVersion }));
     }
     try {
       const found = router.match(req.method ?? "GET", url.pathname);

@@ -153,8 +153,8 @@ export class StripeSandbox {
     const session: Json = {
       id,
       object: "checkout.session",
-      // The sandbox never converts currencies: adaptive pricing is off whatever was asked.
-      adaptive_pricing: { enabled: false },
+      // As asked (on unless turned off); the sandbox itself never converts currencies.
+      adaptive_pricing: { enabled: input.adaptivePricing },
       after_expiration: null,
       allow_promotion_codes: input.allowPromotionCodes,
       amount_subtotal: subtotal,

@@ -138,6 +138,8 @@ export function validateCreateParams(nowSeconds: number, params: Record<string, 
     submitType: optionalString(params, "submit_type") ?? null,
     billingAddressCollection: optionalString(params, "billing_address_collection") ?? null,
     allowPromotionCodes: optionalString(params, "allow_promotion_codes") === "true" ? true : null,
+    // Unset, Stripe follows the account's dashboard setting (API reference, adaptive_pricing.enabled): taken as on here.
+    adaptivePricing: (params.adaptive_pricing as { enabled?: string } | undefined)?.enabled !== "false",
     expand: expand.filter((v): v is string => typeof v === "string"),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
+import { STRIPE_API_VERSION } from "~/services/payments/stripe-client.server";
 import { action as cartAction } from "~/routes/cart";
 import { action as cancelAction } from "~/routes/checkout.$sessionId.cancel";
 import { loader as libraryLoader } from "~/routes/account.purchases";
@@ -50,6 +51,24 @@ describe("identical posts while the provider is slow", () => {
     const sessions = await db().checkoutSession.findMany({ where: { buyerId: buyer.id } });
     expect(sessions.map((s) => s.status)).toEqual(["PENDING"]);
     expect(await world.stripeSessionsOf(sessions[0].id)).toHaveLength(1);
+  });
+});
+
+describe("what the shop asks of Stripe", () => {
+  it("pins its API version and turns adaptive pricing off, so Stripe charges the currency the shop priced", async () => {
+    const visitor = await visitorFor(await createUser());
+    const opened = await openCheckout(visitor, await createProducts(2));
+    const session = (await fetch(`${world.base}/v1/checkout/sessions/${opened.reference}`, {
+      headers: { Authorization: `Bearer ${world.keys.stripeSecretKey}` },
+    }).then((r) => r.json())) as { currency: string; adaptive_pricing: { enabled: boolean } };
+    expect(session.currency).toBe("usd");
+    // Unset, the sandbox (as an account whose dashboard setting is on) would answer true.
+    expect(session.adaptive_pricing).toEqual({ enabled: false });
+    const { body: creates } = await world.control<{ data: Array<{ status: number; stripeVersion?: string }> }>(
+      "GET",
+      "/_sandbox/requests?method=POST&path=/v1/checkout/sessions",
+    );
+    expect(creates.data.at(-1)).toMatchObject({ status: 200, stripeVersion: STRIPE_API_VERSION });
   });
 });
 
