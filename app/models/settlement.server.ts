@@ -61,6 +61,8 @@ export interface LockedCheckout {
   status: CheckoutSessionStatus;
   total: number;
   currency: Currency;
+  /** What the shop itself refunded of this checkout: lines the buyer had paid for twice. */
+  refundedByShop: number;
 }
 
 /**
@@ -134,8 +136,10 @@ export interface CheckoutLedger {
 
 export function lockCheckoutStatement(sessionId: string) {
   return Prisma.sql`
-    SELECT id, buyer_id AS "buyerId", status::text AS status, total, currency::text AS currency
-      FROM checkout_sessions WHERE id = ${sessionId}::uuid FOR UPDATE`;
+    SELECT s.id, s.buyer_id AS "buyerId", s.status::text AS status, s.total, s.currency::text AS currency,
+           (SELECT COALESCE(SUM(o.amount), 0)::int FROM orders o
+             WHERE o.checkout_session_id = s.id AND o.refund_requested_at IS NOT NULL) AS "refundedByShop"
+      FROM checkout_sessions s WHERE s.id = ${sessionId}::uuid FOR UPDATE OF s`;
 }
 
 /**

@@ -165,6 +165,35 @@ describe("a product paid twice anyway", () => {
     expect(body.charge).toMatchObject({ amount: a.price + b.price, amount_refunded: a.price, refunded: false });
   });
 
+  it("keeps a checkout PAID whose every line was paid twice: the full refund Stripe then reports is the shop's own", async () => {
+    const buyer = await createUser();
+    const visitor = await visitorFor(buyer);
+    const [a] = await createProducts(1, { price: 1200 });
+    const first = await openCheckout(visitor, [a]);
+    await db().checkoutSession.update({ where: { id: first.sessionId }, data: { status: "EXPIRED", failureCode: "SUPERSEDED" } });
+    const second = await openCheckout(visitor, [a]);
+    expect(await world.payStripeSession(first.reference)).toBe(200);
+    expect(await world.payStripeSession(second.reference)).toBe(200);
+
+    const { body } = await world.control<{ charge: { amount: number; amount_refunded: number; refunded: boolean } }>(
+      "GET",
+      `/_sandbox/stripe/sessions/${second.reference}/charge`,
+    );
+    // The whole charge came back, and its charge.refunded event was delivered.
+    expect(body.charge).toMatchObject({ amount: a.price, amount_refunded: a.price, refunded: true });
+    const settled = await db().checkoutSession.findUniqueOrThrow({ where: { id: second.sessionId }, include: { orders: true, payment: true } });
+    const refundEvents = await db().webhookEvent.findMany({
+      where: { eventType: "charge.refunded", payload: { path: ["data", "object", "payment_intent"], equals: settled.payment!.providerPaymentId! } },
+    });
+    expect(refundEvents.map((e) => Boolean(e.processedAt))).toEqual([true]);
+    expect(settled.status).toBe("PAID");
+    expect(settled.payment!.status).toBe("SUCCEEDED");
+    expect(settled.orders.map((o) => o.status)).toEqual(["REFUNDED"]);
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: first.sessionId } })).status).toBe("PAID");
+    expect(await downloadCounts([a])).toEqual([1]);
+    expect((await library(visitor)).owned.map((o) => o.product.id)).toEqual([a.id]);
+  });
+
   it("keeps access while another PAID order grants it: refunding one of two PAID orders for a product", async () => {
     const { buyer, visitor, a, files, first, second } = await paidTwice();
     // Two PAID orders for one product, as data from before duplicate refunds could hold.

@@ -128,6 +128,11 @@ describe("the settlement rules", () => {
     }
   }
 
+  it("keeps a PAID checkout PAID when the refund is the shop's own, of lines paid twice that make up its whole total", () => {
+    expect(decideSettlement("PAID", { ...checkout, refundedByShop: 4500 }, OUTCOMES.refunded)).toEqual({ next: "PAID", effect: { kind: "none" } });
+    expect(decideSettlement("PAID", { ...checkout, refundedByShop: 1500 }, OUTCOMES.refunded).next).toBe("REFUNDED");
+  });
+
   it("covers every state a checkout can be in, each against every outcome", () => {
     expect(Object.keys(TABLE).sort()).toEqual(Object.values(CheckoutSessionStatus).sort());
     for (const row of Object.values(TABLE)) expect(Object.keys(row).sort()).toEqual(Object.keys(OUTCOMES).sort());
