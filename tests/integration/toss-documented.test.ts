@@ -9,7 +9,8 @@ import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { tossAuthorization } from "../support/sandbox";
-import { createProducts, createUser, itemsOf, rowCounts, visitorFor } from "../support/shop";
+import { waitFor } from "../support/wait";
+import { createProducts, createUser, downloadCounts, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
 // TossPayments as its reference documents it: the browser SDK's window first,
 // confirm errors by class, lookups of confirmed payments only, and unsigned
@@ -164,6 +165,41 @@ async function postWebhook(body: string) {
   const request = new Request("http://localhost/webhooks/toss", { method: "POST", body, headers: { "Content-Type": "application/json" } });
   return respond(() => tossWebhook({ request, params: {}, context: {} }));
 }
+
+describe("a product paid twice anyway", () => {
+  it("cancels the duplicate line's amount at Toss (cancelAmount), records it on that order, and keeps the checkout PAID", async () => {
+    const { buyer, visitor, cart } = await shopper(3);
+    const [a, b, c] = cart;
+    // Two open checkouts holding A, as data from before one open checkout per
+    // currency could hold: [A, C] set aside while [A, B] opens and is paid.
+    const first = await (await post(visitor, [a, c], { javascript: true })).json();
+    await db().checkoutSession.update({ where: { id: first.sessionId }, data: { status: "EXPIRED" } });
+    const second = await (await post(visitor, [a, b], { javascript: true })).json();
+    const paySecond = await payThroughSdk(visitor, second.toss);
+    expect((await visitSuccessPage(visitor, second.sessionId, `${paySecond.pathname}${paySecond.search}`)).data.checkout.status).toBe("PAID");
+    await db().checkoutSession.update({ where: { id: first.sessionId }, data: { status: "PENDING" } });
+    const payFirst = await payThroughSdk(visitor, first.toss);
+    await visitSuccessPage(visitor, first.sessionId, `${payFirst.pathname}${payFirst.search}`);
+
+    const settled = await db().checkoutSession.findUniqueOrThrow({ where: { id: first.sessionId }, include: { orders: true, payment: true } });
+    expect(settled.status).toBe("PAID");
+    expect(settled.orders.find((order) => order.productId === a.id)).toMatchObject({ status: "REFUNDED", providerRefundId: expect.any(String) });
+    expect(settled.orders.find((order) => order.productId === c.id)!.status).toBe("PAID");
+    expect(await rowCounts(buyer.id)).toMatchObject({ entitlements: 3 });
+    expect(await downloadCounts([a, b, c])).toEqual([1, 1, 1]);
+
+    // At Toss: A's price cancelled from that payment, which stands for C's.
+    const atToss = await waitFor("the payment at Toss", async () => {
+      const answer = await fetch(`${world.sandbox.url}/v1/payments/${settled.payment!.providerPaymentId}`, {
+        headers: { Authorization: tossAuthorization(world.keys.tossSecretKey) },
+      });
+      return answer.status === 200 ? ((await answer.json()) as { status: string; balanceAmount: number; cancels: Array<{ cancelAmount: number }> }) : undefined;
+      // Toss answers a lookup repeated within moments with 403: ask less often than that.
+    }, { everyMs: 500 });
+    expect(atToss).toMatchObject({ status: "PARTIAL_CANCELED", balanceAmount: c.price });
+    expect(atToss.cancels.map((cancel) => cancel.cancelAmount)).toEqual([a.price]);
+  });
+});
 
 describe("unsigned webhooks", () => {
   it("answers a forged event whose re-fetch fails with 503 and stores nothing, and the genuine delivery that follows still settles", async () => {

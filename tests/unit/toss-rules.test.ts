@@ -43,10 +43,19 @@ describe("confirm errors, code by documented code", () => {
     [400, "NOT_AVAILABLE_PAYMENT", "decline"],
     [400, "BELOW_MINIMUM_AMOUNT", "decline"],
     [403, "FDS_ERROR", "decline"],
+    [400, "RESTRICTED_TRANSFER_ACCOUNT", "decline"],
+    [400, "INVALID_ACCOUNT_INFO_RE_REGISTER", "decline"],
+    [400, "EXCEED_MAX_ONE_DAY_WITHDRAW_AMOUNT", "decline"],
+    [400, "EXCEED_MAX_ONE_TIME_WITHDRAW_AMOUNT", "decline"],
+    [400, "EXCEED_MAX_MONTHLY_PAYMENT_AMOUNT", "decline"],
     [400, "INVALID_REQUEST", "refused"],
     [404, "NOT_FOUND_PAYMENT", "refused"],
     [400, "UNAPPROVED_ORDER_ID", "refused"],
     [403, "FORBIDDEN_REQUEST", "refused"],
+    [400, "NOT_FOUND_TERMINAL_ID", "refused"],
+    [400, "INVALID_AUTHORIZE_AUTH", "refused"],
+    [400, "INVALID_UNREGISTERED_SUBMALL", "refused"],
+    [400, "NOT_REGISTERED_BUSINESS", "refused"],
   ];
 
   for (const [status, code, kind] of expected) {

@@ -52,11 +52,22 @@ export const CONFIRM_ERRORS: Record<string, ConfirmErrorClass> = {
   NOT_AVAILABLE_PAYMENT: "decline",
   BELOW_MINIMUM_AMOUNT: "decline",
   FDS_ERROR: "decline",
+  // The buyer's bank account (transfers through 퀵계좌이체 and the like).
+  RESTRICTED_TRANSFER_ACCOUNT: "decline",
+  INVALID_ACCOUNT_INFO_RE_REGISTER: "decline",
+  EXCEED_MAX_ONE_DAY_WITHDRAW_AMOUNT: "decline",
+  EXCEED_MAX_ONE_TIME_WITHDRAW_AMOUNT: "decline",
+  EXCEED_MAX_MONTHLY_PAYMENT_AMOUNT: "decline",
 
   INVALID_REQUEST: "refused",
   NOT_FOUND_PAYMENT: "refused",
   UNAPPROVED_ORDER_ID: "refused",
   FORBIDDEN_REQUEST: "refused",
+  // The shop's contract with Toss is not set up for this payment.
+  NOT_FOUND_TERMINAL_ID: "refused",
+  INVALID_AUTHORIZE_AUTH: "refused",
+  INVALID_UNREGISTERED_SUBMALL: "refused",
+  NOT_REGISTERED_BUSINESS: "refused",
 };
 
 /**
