@@ -118,8 +118,9 @@ describe("TossPayments", () => {
   });
 
   it("answers a webhook for a paymentKey Toss does not know with 200 and stores nothing", async () => {
+    const { orderId } = await startKrwCheckout();
     const paymentKey = `no-such-payment-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const answer = await postTossWebhook({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey } });
+    const answer = await postTossWebhook({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey, orderId } });
     expect(answer.status).toBe(200);
     expect((await answer.json()).ignored).toMatch(/no such payment/);
     expect(await db().webhookEvent.count({ where: { provider: "TOSS", eventId: { contains: paymentKey } } })).toBe(0);

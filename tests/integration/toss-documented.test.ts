@@ -33,6 +33,12 @@ function post(visitor: Visitor, cart: Array<{ id: string; price: number; currenc
   return respond(() => cartAction({ request: visitor.post("/cart", fields), params: {}, context: {} }));
 }
 
+/** Lookups of payments at Toss so far (GET /v1/payments/{paymentKey}), as the sandbox logged them. */
+async function lookupsAtToss() {
+  const { body } = await world.control<{ data: Array<{ path: string }> }>("GET", "/_sandbox/requests?method=GET");
+  return body.data.filter((request) => /^\/v1\/payments\/(?!orders\/)[^/]+$/.test(request.path)).length;
+}
+
 async function serverWindowCalls() {
   const { body } = await world.control<{ data: unknown[] }>("GET", "/_sandbox/requests?method=POST&path=/v1/payments");
   return body.data.length;
@@ -209,7 +215,8 @@ describe("unsigned webhooks", () => {
     const paymentKey = back.searchParams.get("paymentKey")!;
     await world.control("POST", "/_sandbox/faults", { kind: "lookup_error", target: paymentKey, times: 1 });
 
-    const forged = await postWebhook(JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey, status: "DONE", totalAmount: 1 } }));
+    const orderId = body.toss.payment.orderId;
+    const forged = await postWebhook(JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey, orderId, status: "DONE", totalAmount: 1 } }));
     expect(forged.status).toBe(503);
     expect(await db().webhookEvent.count({ where: { provider: "TOSS", eventId: { contains: paymentKey } } })).toBe(0);
 
@@ -229,26 +236,45 @@ describe("unsigned webhooks", () => {
 
   it("refuses a body over 64 KB with 413 and answers event types it does not act on with 200, storing neither", async () => {
     const tag = randomUUID();
-    const huge = JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: `pk_huge_${tag}`, padding: "a".repeat(70 * 1024) } });
+    const huge = JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: `pk_huge_${tag}`, orderId: tag, padding: "a".repeat(70 * 1024) } });
     expect((await postWebhook(huge)).status).toBe(413);
-    const other = await postWebhook(JSON.stringify({ eventType: "DEPOSIT_CALLBACK", data: { paymentKey: `pk_deposit_${tag}` } }));
+    const other = await postWebhook(JSON.stringify({ eventType: "DEPOSIT_CALLBACK", data: { paymentKey: `pk_deposit_${tag}`, orderId: tag } }));
     expect(other.status).toBe(200);
     expect((await other.json()).ignored).toMatch(/not an event the shop acts on/);
     expect(await db().webhookEvent.count({ where: { provider: "TOSS", eventId: { contains: tag } } })).toBe(0);
   });
 
-  it("looks a payment up at most once every few seconds, however many posts name it", async () => {
+  it("looks a payment up at most once every few seconds, however many posts name it or its order", async () => {
     const { visitor, cart } = await shopper();
     const body = await (await post(visitor, cart, { javascript: true })).json();
     const back = await payThroughSdk(visitor, body.toss);
     const paymentKey = back.searchParams.get("paymentKey")!;
-    const path = `/v1/payments/${paymentKey}`;
+    const orderId = body.toss.payment.orderId;
+    const before = await lookupsAtToss();
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => postWebhook(JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey, status: `S${i}` } }))),
+      Array.from({ length: 8 }, (_, i) =>
+        // Half name the payment, half the order with a made-up paymentKey each.
+        postWebhook(JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: i % 2 ? `${paymentKey}-${i}` : paymentKey, orderId, status: `S${i}` } })),
+      ),
     );
-    const { body: log } = await world.control<{ data: unknown[] }>("GET", `/_sandbox/requests?method=GET&path=${path}`);
-    expect(log.data).toHaveLength(1);
+    expect((await lookupsAtToss()) - before).toBe(1);
     expect(answers.filter((a) => a.status === 503).length).toBe(7);
+  });
+
+  it("never asks Toss about an order no checkout of the shop opened", async () => {
+    const tag = randomUUID();
+    const before = await lookupsAtToss();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        postWebhook(JSON.stringify({ eventType: "PAYMENT_STATUS_CHANGED", data: { paymentKey: `pk_${tag}_${i}`, orderId: `order-${tag}-${i}`, status: "DONE" } })),
+      ),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect((await answer.json()).ignored).toMatch(/no checkout of this shop/);
+    }
+    expect(await lookupsAtToss()).toBe(before);
+    expect(await db().webhookEvent.count({ where: { provider: "TOSS", eventId: { contains: tag } } })).toBe(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findSessionIdByProviderIds } from "~/models/checkout-lookup.server";
 import { isWebhookEventProcessed } from "~/models/webhook-event.server";
 import type { WebhookResult } from "~/services/payments/provider";
 import { tossRequest } from "~/services/payments/toss-client.server";
@@ -7,18 +8,20 @@ import { hit } from "~/services/web/rate-limit.server";
 
 // TossPayments' payment webhooks are not signed: anyone can post one. So the
 // shop believes only what Toss's API says about the payment now, stores only
-// the events it acts on, with an id made from what Toss said, and lets a
-// forged post cost at most one lookup per payment every few seconds.
+// the events it acts on, with an id made from what Toss said, asks Toss only
+// about orders it opened, and lets a forged post cost at most one lookup per
+// order and per payment every few seconds.
 
 /** Event types the shop acts on (https://docs.tosspayments.com/guides/webhook). */
 const HANDLED = new Set(["PAYMENT_STATUS_CHANGED"]);
 
-/** At most one lookup at Toss per paymentKey in this window, across all servers. */
+/** At most one lookup at Toss per orderId and per paymentKey in this window, across all servers. */
 export const LOOKUP_INTERVAL_MS = 2_000;
 
 const TossEvent = z.object({
   eventType: z.string().max(100),
-  data: z.object({ paymentKey: z.string().min(1).max(200), status: z.string().max(40).optional() }).passthrough(),
+  // The event's data is a Payment object (https://docs.tosspayments.com/reference#payment-객체): it names its order.
+  data: z.object({ paymentKey: z.string().min(1).max(200), orderId: z.string().min(1).max(64), status: z.string().max(40).optional() }).passthrough(),
 });
 
 const eventIdOf = (eventType: string, paymentKey: string, status: string) => `${eventType}:${paymentKey}:${status}`;
@@ -39,7 +42,11 @@ export async function parseTossWebhook(rawBody: string): Promise<WebhookResult> 
   if (data.status && (await isWebhookEventProcessed("TOSS", eventIdOf(eventType, data.paymentKey, data.status)))) {
     return { kind: "ignored", reason: "already handled" };
   }
-  const lookups = await hit({ [`toss-lookup:${data.paymentKey}`]: 1 }, LOOKUP_INTERVAL_MS);
+  // An order no checkout of this shop opened is none of its business: Toss is not asked.
+  if (!(await findSessionIdByProviderIds({ reference: data.orderId, paymentId: null }))) {
+    return { kind: "ignored", reason: "no checkout of this shop has that orderId" };
+  }
+  const lookups = await hit({ [`toss-lookup:${data.paymentKey}`]: 1, [`toss-lookup-order:${data.orderId}`]: 1 }, LOOKUP_INTERVAL_MS);
   if (lookups.limited) return { kind: "retry", message: "This payment was looked up at TossPayments moments ago." };
 
   const current = await tossRequest(`/v1/payments/${encodeURIComponent(data.paymentKey)}`);
