@@ -33,6 +33,9 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("sdk_script_error"), provider: z.literal("toss").default("toss"), status: z.number().int().min(400).max(599).default(500), ...common }),
   // The next confirm of the target order answers this documented code (a decline or a transient error).
   z.object({ kind: z.literal("confirm_error"), provider: z.literal("toss").default("toss"), code: z.enum(CONFIRM_ERROR_CODES), ...common }),
+  // A refund (Stripe POST /v1/refunds; Toss POST /v1/payments/{paymentKey}/cancel) of the target
+  // answers 500; with `applied`, the refund is made first and only the answer is lost.
+  z.object({ kind: z.literal("refund_error"), provider, applied: z.boolean().default(false), ...common }),
   // A lookup of the target (GET /v1/payments/...) answers 500 FAILED_INTERNAL_SYSTEM_PROCESSING.
   z.object({ kind: z.literal("lookup_error"), provider: z.literal("toss").default("toss"), ...common }),
   z.object({

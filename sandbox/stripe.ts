@@ -82,6 +82,7 @@ export class StripeSandbox {
       }),
     );
     router.on("POST", "/v1/refunds", (c) => this.api(c, async () => ({ status: 200, body: this.refundByApi(c) })));
+    router.on("GET", "/v1/refunds", (c) => this.api(c, async () => ({ status: 200, body: this.refundList(c) })));
     router.on("GET", "/v1/refunds/:id", (c) =>
       this.api(c, async () => {
         const refund = this.refunds.get(c.params.id);
@@ -523,11 +524,33 @@ export class StripeSandbox {
     if (reason !== null && !["duplicate", "fraudulent", "requested_by_customer"].includes(reason)) {
       throw invalid("Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer", "reason", "parameter_invalid_string");
     }
-    return this.refund(resolved, {
+    const failure = this.ctx.faults.take("refund_error", "stripe", [resolved]);
+    if (failure && !failure.applied) throw new StripeApiError(500, "api_error", "An unknown error occurred (injected by the payment sandbox).");
+    const refund = this.refund(resolved, {
       amount: params.amount === undefined ? undefined : parseInteger(params.amount, "amount"),
       reason,
       metadata: parseMetadata(params.metadata, "metadata"),
     });
+    if (failure) throw new StripeApiError(500, "api_error", "An unknown error occurred after the refund was made (injected by the payment sandbox).");
+    return refund;
+  }
+
+  /** `GET /v1/refunds`: newest first, filtered by `payment_intent` or `charge`; `limit` 1–100 (default 10). */
+  private refundList(c: RequestContext): Json {
+    const params = this.params(c);
+    for (const key of Object.keys(params)) {
+      if (!["payment_intent", "charge", "limit", "expand"].includes(key)) {
+        throw invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
+      }
+    }
+    const limit = params.limit === undefined ? 10 : parseInteger(params.limit, "limit");
+    if (limit < 1 || limit > 100) throw invalid("This value must be between 1 and 100.", "limit", "parameter_invalid_integer");
+    const intentId = optionalString(params, "payment_intent");
+    const chargeId = optionalString(params, "charge");
+    const matching = [...this.refunds.values()]
+      .filter((refund) => (intentId === undefined || refund.payment_intent === intentId) && (chargeId === undefined || refund.charge === chargeId))
+      .reverse();
+    return { object: "list", data: matching.slice(0, limit), has_more: matching.length > limit, url: "/v1/refunds" };
   }
 
   // ---- disputes (opened and decided through the control API) -------------

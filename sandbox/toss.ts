@@ -391,6 +391,8 @@ export class TossSandbox {
     const balance = payment.balanceAmount as number;
     const amount = input.cancelAmount ?? balance;
     if (amount > balance) throw fail("NOT_CANCELABLE_AMOUNT");
+    const failure = this.ctx.faults.take("refund_error", "toss", [payment.orderId as string, record.payment.paymentKey as string]);
+    if (failure && !failure.applied) throw fail("FAILED_PAYMENT_INTERNAL_SYSTEM_PROCESSING");
     const nowMs = this.ctx.clock.now();
     const transactionKey = randomId("txcl_", 28);
     const cancels = (payment.cancels as Json[] | null) ?? [];
@@ -414,6 +416,7 @@ export class TossSandbox {
     payment.status = balance - amount === 0 ? "CANCELED" : "PARTIAL_CANCELED";
     payment.lastTransactionKey = transactionKey;
     this.emitStatusChange(record);
+    if (failure) throw fail("FAILED_PAYMENT_INTERNAL_SYSTEM_PROCESSING");
     return { status: 200, body: structuredClone(payment) };
   }
 

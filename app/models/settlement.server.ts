@@ -223,10 +223,16 @@ export async function findRefundsDue(limit: number, sessionId?: string) {
       id: true,
       amount: true,
       currency: true,
+      refundAttempt: true,
       checkoutSessionId: true,
       checkoutSession: { select: { provider: true, payment: { select: { providerReference: true, providerPaymentId: true } } } },
     },
   });
+}
+
+/** The refund's attempt answered an error the provider replays for its key: the next attempt uses a new one. */
+export async function advanceRefundAttempt(orderId: string, seenAttempt: number): Promise<void> {
+  await db().order.updateMany({ where: { id: orderId, refundAttempt: seenAttempt, providerRefundId: null }, data: { refundAttempt: seenAttempt + 1 } });
 }
 
 export async function recordLineRefund(orderId: string, providerRefundId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { STRIPE_API_VERSION } from "~/services/payments/stripe-client.server";
 import { action as cartAction } from "~/routes/cart";
 import { action as cancelAction } from "~/routes/checkout.$sessionId.cancel";
+import { refundDuplicateLines } from "~/services/checkout/settle.server";
 import { loader as libraryLoader } from "~/routes/account.purchases";
 import { download } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
@@ -164,6 +165,23 @@ describe("a product paid twice anyway", () => {
     );
     expect(body.charge).toMatchObject({ amount: a.price + b.price, amount_refunded: a.price, refunded: false });
   });
+
+  for (const applied of [false, true]) {
+    it(`after a refund answered 500 (${applied ? "made all the same" : "not made"}), refunds the line exactly once under a new key`, async () => {
+      await world.control("POST", "/_sandbox/faults", { kind: "refund_error", provider: "stripe", applied });
+      const { buyer, a, second } = await paidTwice();
+      const lineOfA = () => db().order.findFirstOrThrow({ where: { checkoutSessionId: second.sessionId, productId: a.id } });
+      expect(await lineOfA()).toMatchObject({ status: "REFUNDED", providerRefundId: null, refundAttempt: 1 });
+
+      // Stripe replays the 500 for the first key; the next attempt looks, then uses a new key if need be.
+      expect(await refundDuplicateLines({ sessionId: second.sessionId })).toEqual({ due: 1, refunded: 1 });
+      expect((await lineOfA()).providerRefundId).toMatch(/^re_/);
+      const { body } = await world.control<{ charge: { amount_refunded: number } }>("GET", `/_sandbox/stripe/sessions/${second.reference}/charge`);
+      expect(body.charge.amount_refunded).toBe(a.price);
+      expect(await refundDuplicateLines({ sessionId: second.sessionId })).toEqual({ due: 0, refunded: 0 });
+      expect(await db().order.count({ where: { buyerId: buyer.id, productId: a.id, status: "PAID" } })).toBe(1);
+    });
+  }
 
   it("keeps a checkout PAID whose every line was paid twice: the full refund Stripe then reports is the shop's own", async () => {
     const buyer = await createUser();

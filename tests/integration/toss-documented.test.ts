@@ -5,6 +5,7 @@ import { env } from "~/env.server";
 import { action as cartAction } from "~/routes/cart";
 import { loader as successLoader } from "~/routes/checkout.$sessionId.success";
 import { action as tossWebhook } from "~/routes/webhooks.toss";
+import { refundDuplicateLines } from "~/services/checkout/settle.server";
 import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
@@ -31,6 +32,19 @@ function post(visitor: Visitor, cart: Array<{ id: string; price: number; currenc
   const fields: Record<string, string> = { intent: "checkout", items: itemsOf(cart) };
   if (javascript) fields.enhanced = "1";
   return respond(() => cartAction({ request: visitor.post("/cart", fields), params: {}, context: {} }));
+}
+
+/** The payment as Toss's API shows it now. */
+async function paymentAtToss(paymentKey: string) {
+  return waitFor(
+    "the payment at Toss",
+    async () => {
+      const answer = await fetch(`${world.sandbox.url}/v1/payments/${paymentKey}`, { headers: { Authorization: tossAuthorization(world.keys.tossSecretKey) } });
+      return answer.status === 200 ? ((await answer.json()) as { status: string; balanceAmount: number; cancels: Array<{ cancelAmount: number }> }) : undefined;
+    },
+    // Toss answers a lookup repeated within moments with 403: ask less often than that.
+    { everyMs: 500 },
+  );
 }
 
 /** Lookups of payments at Toss so far (GET /v1/payments/{paymentKey}), as the sandbox logged them. */
@@ -195,15 +209,47 @@ describe("a product paid twice anyway", () => {
     expect(await downloadCounts([a, b, c])).toEqual([1, 1, 1]);
 
     // At Toss: A's price cancelled from that payment, which stands for C's.
-    const atToss = await waitFor("the payment at Toss", async () => {
-      const answer = await fetch(`${world.sandbox.url}/v1/payments/${settled.payment!.providerPaymentId}`, {
-        headers: { Authorization: tossAuthorization(world.keys.tossSecretKey) },
-      });
-      return answer.status === 200 ? ((await answer.json()) as { status: string; balanceAmount: number; cancels: Array<{ cancelAmount: number }> }) : undefined;
-      // Toss answers a lookup repeated within moments with 403: ask less often than that.
-    }, { everyMs: 500 });
+    const atToss = await paymentAtToss(settled.payment!.providerPaymentId!);
     expect(atToss).toMatchObject({ status: "PARTIAL_CANCELED", balanceAmount: c.price });
     expect(atToss.cancels.map((cancel) => cancel.cancelAmount)).toEqual([a.price]);
+  });
+});
+
+describe("a duplicate line's cancel whose answer was lost", () => {
+  it("finds the cancel Toss made despite its 500, and never cancels the line twice", async () => {
+    const { visitor, cart } = await shopper(2);
+    const [a, b] = cart;
+    const first = await (await post(visitor, [a], { javascript: true })).json();
+    await db().checkoutSession.update({ where: { id: first.sessionId }, data: { status: "EXPIRED" } });
+    const second = await (await post(visitor, [a, b], { javascript: true })).json();
+    const paySecond = await payThroughSdk(visitor, second.toss);
+    await visitSuccessPage(visitor, second.sessionId, `${paySecond.pathname}${paySecond.search}`);
+    await db().checkoutSession.update({ where: { id: first.sessionId }, data: { status: "PENDING" } });
+    await world.control("POST", "/_sandbox/faults", { kind: "refund_error", provider: "toss", applied: true, target: first.toss.payment.orderId });
+    const payFirst = await payThroughSdk(visitor, first.toss);
+    await visitSuccessPage(visitor, first.sessionId, `${payFirst.pathname}${payFirst.search}`);
+    const lineOfA = () => db().order.findFirstOrThrow({ where: { checkoutSessionId: first.sessionId, productId: a.id }, include: { checkoutSession: { include: { payment: true } } } });
+    expect(await lineOfA()).toMatchObject({ status: "REFUNDED", providerRefundId: null, refundAttempt: 1 });
+
+    const retried = await waitFor(
+      "the refund's next attempt",
+      async () => {
+        const result = await refundDuplicateLines({ sessionId: first.sessionId });
+        return result.refunded === 1 ? result : undefined;
+      },
+      // A lookup right after the cancel's own is refused by Toss (403): a later run asks again.
+      { everyMs: 500 },
+    );
+    expect(retried).toEqual({ due: 1, refunded: 1 });
+    const line = await lineOfA();
+    expect(line.providerRefundId).toMatch(/^txcl_/);
+    const { body: cancels } = await world.control<{ data: unknown[] }>(
+      "GET",
+      `/_sandbox/requests?method=POST&path=/v1/payments/${line.checkoutSession.payment!.providerPaymentId}/cancel`,
+    );
+    expect(cancels.data).toHaveLength(1);
+    const atToss = await paymentAtToss(line.checkoutSession.payment!.providerPaymentId!);
+    expect(atToss).toMatchObject({ balanceAmount: 0, cancels: [expect.objectContaining({ cancelAmount: a.price })] });
   });
 });
 

@@ -109,6 +109,33 @@ describe("refunds", () => {
     const again = await t.stripe.refunds.create({ payment_intent: intent, amount: 499 }, { idempotencyKey: "refund-line-x" });
     expect(again.id).toBe(first.id);
   });
+
+  it("lists a PaymentIntent's refunds newest first, and refuses a limit outside 1–100", async () => {
+    const { intent } = await paidSession();
+    const one = await t.stripe.refunds.create({ payment_intent: intent, amount: 100, metadata: { order_id: "o-1" } });
+    const two = await t.stripe.refunds.create({ payment_intent: intent, amount: 200, metadata: { order_id: "o-2" } });
+    const listed = await t.stripe.refunds.list({ payment_intent: intent, limit: 100 });
+    expect(listed.data.map((refund) => [refund.id, refund.metadata?.order_id])).toEqual([
+      [two.id, "o-2"],
+      [one.id, "o-1"],
+    ]);
+    expect((await t.stripe.refunds.list({ payment_intent: intent, limit: 1 })).has_more).toBe(true);
+    await expect(t.stripe.refunds.list({ payment_intent: intent, limit: 101 })).rejects.toMatchObject({ statusCode: 400, param: "limit" });
+  });
+
+  it("answers a refund_error fault with a 500 that its key replays; applied, the refund is made all the same", async () => {
+    const { intent } = await paidSession();
+    await t.control("POST", "/_sandbox/faults", { kind: "refund_error", provider: "stripe", target: intent, times: 1 });
+    const lost = () => t.stripe.refunds.create({ payment_intent: intent, amount: 300 }, { idempotencyKey: "refund-fault-a" });
+    await expect(lost()).rejects.toMatchObject({ statusCode: 500 });
+    await t.control("DELETE", "/_sandbox/faults");
+    await expect(lost()).rejects.toMatchObject({ statusCode: 500 });
+    expect((await t.stripe.refunds.list({ payment_intent: intent })).data).toHaveLength(0);
+
+    await t.control("POST", "/_sandbox/faults", { kind: "refund_error", provider: "stripe", target: intent, times: 1, applied: true });
+    await expect(t.stripe.refunds.create({ payment_intent: intent, amount: 300 }, { idempotencyKey: "refund-fault-b" })).rejects.toMatchObject({ statusCode: 500 });
+    expect((await t.stripe.refunds.list({ payment_intent: intent })).data.map((refund) => refund.amount)).toEqual([300]);
+  });
 });
 
 describe("disputes", () => {

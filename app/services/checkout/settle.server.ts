@@ -1,6 +1,13 @@
 import { checkoutSummaryForProvider, type CheckoutSummary } from "~/models/checkout-lookup.server";
 import { advanceConfirmAttempt, recordProviderPaymentId } from "~/models/payment.server";
-import { endPendingCheckout, findRefundsDue, recordLineRefund, withLockedCheckout, type DuplicateLine } from "~/models/settlement.server";
+import {
+  advanceRefundAttempt,
+  endPendingCheckout,
+  findRefundsDue,
+  recordLineRefund,
+  withLockedCheckout,
+  type DuplicateLine,
+} from "~/models/settlement.server";
 import type { CheckoutSessionStatus } from "~/generated/prisma/enums";
 import { paymentProvider, type PaymentOutcome } from "~/services/payments/index.server";
 import type { SessionForProvider } from "~/services/payments/provider";
@@ -77,7 +84,9 @@ export async function settle(sessionId: string, outcome: PaymentOutcome): Promis
 /**
  * Asks the provider to refund each line that was paid twice and not yet
  * refunded, one refund per line under an idempotency key of its own. A refund
- * the provider cannot make now stays due for the reconciliation job.
+ * the provider cannot make now stays due for the reconciliation job; after an
+ * error answer, which the provider replays for its key, the next attempt asks
+ * whether it went through after all and otherwise uses a new key.
  */
 export async function refundDuplicateLines({ sessionId, limit = 50 }: { sessionId?: string; limit?: number } = {}) {
   const due = await findRefundsDue(limit, sessionId);
@@ -86,13 +95,14 @@ export async function refundDuplicateLines({ sessionId, limit = 50 }: { sessionI
     const payment = line.checkoutSession.payment;
     const answer = await paymentProvider(line.checkoutSession.provider).refundLine(
       { sessionId: line.checkoutSessionId, currency: line.currency, paymentId: payment?.providerPaymentId ?? null },
-      { orderId: line.id, amount: line.amount },
+      { orderId: line.id, amount: line.amount, attempt: line.refundAttempt },
     );
     if (answer.ok) {
       await recordLineRefund(line.id, answer.refundId);
       refunded += 1;
     } else {
       console.error(JSON.stringify({ event: "duplicate_refund_failed", orderId: line.id, code: answer.code, message: answer.message }));
+      if (answer.newKey) await advanceRefundAttempt(line.id, line.refundAttempt);
     }
   }
   return { due: due.length, refunded };

@@ -87,7 +87,24 @@ export type EndCheckoutResult =
   | { kind: "completed"; outcome: PaymentOutcome }
   | { kind: "unavailable"; code: string; message: string };
 
-export type RefundResult = { ok: true; refundId: string } | { ok: false; code: string; message: string };
+/**
+ * A refund's answer. `newKey`: the provider answered with an error, which it
+ * replays for the same key, so the next attempt needs a new key (and first
+ * asks whether this one went through after all).
+ */
+export type RefundResult = { ok: true; refundId: string } | { ok: false; code: string; message: string; newKey: boolean };
+
+/** One line paid twice, to refund; `attempt` > 0 after an earlier attempt answered an error. */
+export interface RefundLine {
+  orderId: string;
+  amount: number;
+  attempt: number;
+}
+
+/** The Idempotency-Key of a line's refund: one per attempt. */
+export function refundIdempotencyKey(line: RefundLine): string {
+  return line.attempt === 0 ? `refund-line-${line.orderId}` : `refund-line-${line.orderId}-attempt-${line.attempt}`;
+}
 
 /** What a provider's webhook turned out to be, once verified. */
 export type WebhookResult =
@@ -121,8 +138,12 @@ export interface PaymentProvider {
   endCheckout(session: SessionForProvider): Promise<EndCheckoutResult>;
   /** Asks the provider how the checkout stands (reconciliation). */
   lookup(session: SessionForProvider): Promise<PaymentOutcome | { kind: "unavailable"; code: string; message: string }>;
-  /** Refunds `amount` of a settled payment: one line that was paid twice. */
-  refundLine(payment: SettledPayment, line: { orderId: string; amount: number }): Promise<RefundResult>;
+  /**
+   * Refunds `amount` of a settled payment: one line that was paid twice. A
+   * later attempt first looks for a refund of this line an earlier attempt
+   * made, so a line is never refunded twice.
+   */
+  refundLine(payment: SettledPayment, line: RefundLine): Promise<RefundResult>;
   /** The provider's payment id in a success return for this checkout, to keep before confirming (Toss's paymentKey). */
   paymentIdOfReturn(session: SessionForProvider, params: URLSearchParams): string | null;
   /** The shopper came back to the success URL with these query parameters. */

@@ -7,9 +7,12 @@ import type {
   EndCheckoutResult,
   PaymentOutcome,
   PaymentProvider,
+  RefundLine,
+  RefundResult,
   SessionForProvider,
   SettledPayment,
 } from "~/services/payments/provider";
+import { refundIdempotencyKey } from "~/services/payments/provider";
 import { describeError, outcomeOfCheckoutSession, sessionIdOf, stripe } from "~/services/payments/stripe-client.server";
 import { parseStripeEvent } from "~/services/payments/stripe-events.server";
 
@@ -42,6 +45,17 @@ export function classifyCreateError(error: unknown): Extract<CreateCheckoutResul
   }
   if (status >= 500 || status === 0) return { ok: false, kind: "unavailable", code, message, newKey: true };
   return { ok: false, kind: "refused", code, message };
+}
+
+/**
+ * Whether Stripe answered with an error it keeps for the Idempotency-Key (it
+ * replays the stored answer, 500s included): not for no answer, a key in use
+ * (409), a key reused with other parameters, or a rate limit.
+ */
+function answerIsStored(error: unknown): boolean {
+  if (!(error instanceof Stripe.errors.StripeError) || error instanceof Stripe.errors.StripeConnectionError) return false;
+  const status = error.statusCode ?? 0;
+  return status >= 400 && status !== 409 && status !== 429 && error.type !== "idempotency_error";
 }
 
 async function retrieveOwn(session: SessionForProvider, reference: string): Promise<PaymentOutcome> {
@@ -130,9 +144,15 @@ export const stripeProvider: PaymentProvider = {
     }
   },
 
-  async refundLine(payment: SettledPayment, line: { orderId: string; amount: number }) {
-    if (!payment.paymentId) return { ok: false as const, code: "no_payment", message: "The checkout has no PaymentIntent to refund." };
+  async refundLine(payment: SettledPayment, line: RefundLine): Promise<RefundResult> {
+    if (!payment.paymentId) return { ok: false, code: "no_payment", message: "The checkout has no PaymentIntent to refund.", newKey: false };
     try {
+      if (line.attempt > 0) {
+        // An earlier attempt answered an error: Stripe may have made the refund all the same.
+        const earlier = await stripe().refunds.list({ payment_intent: payment.paymentId, limit: 100 });
+        const made = earlier.data.find((refund) => refund.metadata?.order_id === line.orderId && refund.status !== "failed" && refund.status !== "canceled");
+        if (made) return { ok: true, refundId: made.id };
+      }
       const refund = await stripe().refunds.create(
         {
           payment_intent: payment.paymentId,
@@ -140,12 +160,11 @@ export const stripeProvider: PaymentProvider = {
           reason: "duplicate",
           metadata: { checkout_session_id: payment.sessionId, order_id: line.orderId },
         },
-        // One refund per line, however often this runs.
-        { idempotencyKey: `refund-line-${line.orderId}` },
+        { idempotencyKey: refundIdempotencyKey(line) },
       );
-      return { ok: true as const, refundId: refund.id };
+      return { ok: true, refundId: refund.id };
     } catch (error) {
-      return { ok: false as const, ...describeError(error) };
+      return { ok: false, ...describeError(error), newKey: answerIsStored(error) };
     }
   },
 

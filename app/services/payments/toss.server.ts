@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { env } from "~/env.server";
 import { toTossAmount } from "~/services/money";
 import type {
@@ -6,9 +7,12 @@ import type {
   EndCheckoutResult,
   PaymentOutcome,
   PaymentProvider,
+  RefundLine,
+  RefundResult,
   SessionForProvider,
   SettledPayment,
 } from "~/services/payments/provider";
+import { refundIdempotencyKey } from "~/services/payments/provider";
 import { tossRequest, type TossAnswer, type TossPayment } from "~/services/payments/toss-client.server";
 import { outcomeOfTossPayment } from "~/services/payments/toss-outcomes";
 import { classifyConfirmError } from "~/services/payments/toss-codes";
@@ -19,6 +23,11 @@ import { parseTossWebhook } from "~/services/payments/toss-webhooks.server";
 // The payment window is opened by the browser SDK; `POST /v1/payments`, the
 // server-created window for shoppers without JavaScript, is not in Toss's
 // reference and stays behind TOSS_SERVER_WINDOW.
+
+/** A payment's cancels (https://docs.tosspayments.com/reference#payment-객체, `cancels`). */
+const TossCancels = z.array(
+  z.object({ transactionKey: z.string(), cancelReason: z.string(), cancelAmount: z.number(), cancelStatus: z.string().optional() }).passthrough(),
+);
 
 /** The Idempotency-Key of a checkout's confirm: new for each attempt, as Toss replays errors for a key. */
 export function confirmIdempotencyKey(sessionId: string, attempt: number): string {
@@ -140,17 +149,28 @@ export const tossProvider: PaymentProvider = {
 
   lookup: lookupOrder,
 
-  async refundLine(payment: SettledPayment, line: { orderId: string; amount: number }) {
-    if (!payment.paymentId) return { ok: false as const, code: "NO_PAYMENT_KEY", message: "The checkout has no Toss paymentKey." };
-    const answer = await tossRequest(`/v1/payments/${encodeURIComponent(payment.paymentId)}/cancel`, {
+  async refundLine(payment: SettledPayment, line: RefundLine): Promise<RefundResult> {
+    if (!payment.paymentId) return { ok: false, code: "NO_PAYMENT_KEY", message: "The checkout has no Toss paymentKey.", newKey: false };
+    const path = `/v1/payments/${encodeURIComponent(payment.paymentId)}`;
+    if (line.attempt > 0) {
+      // An earlier attempt answered an error: Toss may have made the cancel all the same.
+      const current = await tossRequest(path);
+      if (!current.ok) return { ok: false, code: current.code, message: current.message, newKey: false };
+      const made = TossCancels.safeParse(current.payment.cancels).data?.find(
+        (cancel) => cancel.cancelReason.includes(line.orderId) && cancel.cancelStatus !== "FAILED",
+      );
+      if (made) return { ok: true, refundId: made.transactionKey };
+    }
+    const answer = await tossRequest(`${path}/cancel`, {
       method: "POST",
-      // One cancel per line, however often this runs.
-      idempotencyKey: `refund-line-${line.orderId}`,
-      body: { cancelReason: "이미 구매한 상품의 중복 결제 환불", cancelAmount: toTossAmount(line.amount, payment.currency) },
+      idempotencyKey: refundIdempotencyKey(line),
+      // The line's order id names the cancel, so a later attempt can find it.
+      body: { cancelReason: `이미 구매한 상품의 중복 결제 환불 (주문 ${line.orderId})`, cancelAmount: toTossAmount(line.amount, payment.currency) },
     });
-    if (!answer.ok) return { ok: false as const, code: answer.code, message: answer.message };
+    // Toss replays any answer to a key; no answer, or a key still in use (409), may go through yet.
+    if (!answer.ok) return { ok: false, code: answer.code, message: answer.message, newKey: answer.status !== 0 && answer.status !== 409 };
     const transactionKey = (answer.payment as { lastTransactionKey?: unknown }).lastTransactionKey;
-    return { ok: true as const, refundId: typeof transactionKey === "string" ? transactionKey : `${payment.paymentId}:${line.orderId}` };
+    return { ok: true, refundId: typeof transactionKey === "string" ? transactionKey : `${payment.paymentId}:${line.orderId}` };
   },
 
   paymentIdOfReturn(session: SessionForProvider, params: URLSearchParams): string | null {
