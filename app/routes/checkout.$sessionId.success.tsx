@@ -124,7 +124,7 @@ function Total({ checkout }: { checkout: Checkout }) {
 const ENDED: Record<string, { heading: string; body: string }> = {
   FAILED: { heading: "The payment did not go through", body: "Nothing was charged." },
   EXPIRED: { heading: "This checkout expired", body: "It was not paid in time, and nothing was charged." },
-  CANCELED: { heading: "This checkout was canceled", body: "Nothing was charged." },
+  CANCELED: { heading: "This checkout was canceled", body: "Nothing was charged, and your cart is as you left it." },
   REFUNDED: { heading: "This purchase was refunded", body: "The payment was returned, and the files are no longer available." },
 };
 
@@ -214,12 +214,16 @@ export default function CheckoutResult() {
     );
   }
 
-  const ended = ENDED[checkout.status];
+  const superseded = checkout.failureCode === "SUPERSEDED";
+  const ended = superseded ? { heading: "This checkout was replaced", body: "Your cart is as you left it." } : ENDED[checkout.status];
   const mismatch = checkout.failureCode === "AMOUNT_MISMATCH";
   return (
     <section data-testid="checkout-result" data-status={checkout.status}>
       <h1>{ended.heading}</h1>
-      {checkout.failureMessage ? <p className="alert">{checkout.failureMessage}</p> : null}
+      {checkout.failureMessage ? (
+        // Only a failure is an alert: a shopper's own cancel, or a replaced checkout, is no error.
+        <p className={checkout.status === "FAILED" ? "alert" : undefined}>{checkout.failureMessage}</p>
+      ) : null}
       <p>
         {mismatch
           ? "The amount the payment provider reported did not match this order, so it was held for review. If you were charged, the payment will be refunded."

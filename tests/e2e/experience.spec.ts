@@ -57,6 +57,11 @@ for (const javaScriptEnabled of [true, false]) {
         await expect(page.getByRole("alert")).toHaveCount(0);
         await expect(page.getByTestId("cart-line")).toHaveCount(2);
       }
+      // The canceled checkout's own page says the same, without an error's alarm.
+      await page.goto(`/checkout/${new URL(page.url()).searchParams.get("canceled")}/success`);
+      await expect(page.getByRole("heading", { level: 1, name: "This checkout was canceled" })).toBeVisible();
+      await expect(page.getByText("Nothing was charged, and your cart is as you left it.")).toBeVisible();
+      await expect(page.locator(".alert")).toHaveCount(0);
       await page.goto("/account/purchases");
       const history = page.getByTestId("past-checkout");
       await expect(history).toHaveCount(1);
@@ -132,4 +137,26 @@ test("an open checkout offers to continue or cancel, and says nothing of process
   await page.getByRole("button", { name: "Cancel this checkout" }).click();
   await expect(page).toHaveURL(/\/cart\?canceled=/);
   await expect(page.getByTestId("cart-line")).toHaveCount(1);
+});
+
+test("a checkout replaced by one of a changed cart says so on its page, without an error's alarm", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/");
+  await addFromCatalog(page, USD_A, true);
+  await page.goto("/cart");
+  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
+  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+  await page.goto("/");
+  await addFromCatalog(page, USD_B, true);
+  await page.goto("/cart");
+  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
+  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+
+  await page.goto("/account/purchases");
+  const first = page.getByTestId("past-checkout").filter({ hasNotText: USD_B });
+  await expect(first).toContainText("Expired, nothing charged");
+  await first.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name: "This checkout was replaced" })).toBeVisible();
+  await expect(page.getByText("A newer checkout of a changed cart replaced this one; nothing was charged for it.")).toBeVisible();
+  await expect(page.locator(".alert")).toHaveCount(0);
 });
