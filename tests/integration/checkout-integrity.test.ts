@@ -297,3 +297,45 @@ describe("cancelling a checkout", () => {
     expect((await world.stripeSessionsOf(opened.sessionId)).map((s) => s.status)).toEqual(["expired"]);
   });
 });
+
+describe("when Stripe cannot be asked to close the open page", () => {
+  // Stripe answers after the shop's timeout: the shop cannot know the page was closed.
+  const slowStripe = () => world.control("POST", "/_sandbox/faults", { kind: "latency", provider: "stripe", ms: 2_500, times: 1 });
+
+  it("keeps the open checkout and opens no other when the cart changes, and says to try again; the next try replaces it", async () => {
+    const buyer = await createUser();
+    const visitor = await visitorFor(buyer);
+    const [a, b] = await createProducts(2);
+    const first = await openCheckout(visitor, [a]);
+    await slowStripe();
+    const refused = await postCheckout(visitor, [a, b]);
+    expect(refused.status).toBe(502);
+    expect(await refused.text()).toContain("Your earlier checkout could not be closed at the payment provider just now. Nothing was charged");
+    expect(await db().checkoutSession.findMany({ where: { buyerId: buyer.id }, select: { id: true, status: true } })).toEqual([
+      { id: first.sessionId, status: "PENDING" },
+    ]);
+
+    const second = await openCheckout(visitor, [a, b]);
+    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: first.sessionId } })).toMatchObject({ status: "EXPIRED", failureCode: "SUPERSEDED" });
+    expect((await world.stripeSessionsOf(first.sessionId)).map((s) => s.status)).toEqual(["expired"]);
+    expect(await world.payStripeSession(second.reference)).toBe(200);
+  });
+
+  it("answers a cancel 503 with Retry-After and leaves the checkout open; the next cancel ends it", async () => {
+    const visitor = await visitorFor(await createUser());
+    const opened = await openCheckout(visitor, await createProducts(1));
+    const cancel = () =>
+      respond(() => cancelAction({ request: visitor.post(`/checkout/${opened.sessionId}/cancel`, {}), params: { sessionId: opened.sessionId }, context: {} }));
+    await slowStripe();
+    const refused = await cancel();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("Retry-After")).toBe("5");
+    expect(await refused.text()).toMatch(/could not be reached.*still open\. Nothing was charged; please try again/);
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId } })).status).toBe("PENDING");
+
+    const again = await cancel();
+    expect(again.status).toBe(303);
+    expect(again.headers.get("Location")).toBe(`/cart?canceled=${opened.sessionId}`);
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId } })).status).toBe("CANCELED");
+  });
+});
