@@ -25,6 +25,16 @@ describe("the environment schema", () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it("keeps Toss's server-created window on unless TOSS_SERVER_WINDOW turns it off, and reconciles every minute", () => {
+    expect(parseEnv({}).TOSS_SERVER_WINDOW).toBe(true);
+    expect(parseEnv({ TOSS_SERVER_WINDOW: "true" }).TOSS_SERVER_WINDOW).toBe(true);
+    expect(parseEnv({ TOSS_SERVER_WINDOW: "false" }).TOSS_SERVER_WINDOW).toBe(false);
+    expect(parseEnv({ TOSS_SERVER_WINDOW: "0" }).TOSS_SERVER_WINDOW).toBe(false);
+    expect(problemsOf({ TOSS_SERVER_WINDOW: "off" })).toEqual([expect.stringMatching(/^TOSS_SERVER_WINDOW /)]);
+    expect(parseEnv({})).toMatchObject({ RECONCILE_INTERVAL_SECONDS: 60, RECONCILE_AFTER_MINUTES: 15 });
+    expect(parseEnv({ RECONCILE_INTERVAL_SECONDS: "0" }).RECONCILE_INTERVAL_SECONDS).toBe(0);
+  });
+
   it("names the variable that is malformed", () => {
     expect(problemsOf({ PORT: "eighty" })).toEqual([expect.stringMatching(/^PORT /)]);
     expect(problemsOf({ DATABASE_URL: "mysql://db/shop" })).toEqual([
