@@ -7,6 +7,13 @@ const KRW_A = "한국어 마케팅 카피 프롬프트 팩";
 const KRW_B = "Korean Speech Commands Dataset";
 const BUY_NOW = "Invoice Extraction Agent"; // $99.00
 
+/** 결제하기 in the cart's USD group, as far as Stripe's page. */
+async function openStripePage(page: Page) {
+  await page.goto("/cart");
+  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
+  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+}
+
 async function openProduct(page: Page, title: string) {
   await page.goto(catalogSearch(title));
   await page.getByRole("link", { name: title, exact: true }).click();
@@ -123,9 +130,7 @@ test("an open checkout offers to continue or cancel, and says nothing of process
   await signUp(page);
   await page.goto("/");
   await addFromCatalog(page, USD_A, true);
-  await page.goto("/cart");
-  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
-  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+  await openStripePage(page);
 
   await page.goto("/account/purchases");
   await page.getByTestId("past-checkout").getByRole("link").click();
@@ -143,14 +148,10 @@ test("a checkout replaced by one of a changed cart says so on its page, without 
   await signUp(page);
   await page.goto("/");
   await addFromCatalog(page, USD_A, true);
-  await page.goto("/cart");
-  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
-  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+  await openStripePage(page);
   await page.goto("/");
   await addFromCatalog(page, USD_B, true);
-  await page.goto("/cart");
-  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
-  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+  await openStripePage(page);
 
   await page.goto("/account/purchases");
   const first = page.getByTestId("past-checkout").filter({ hasNotText: USD_B });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import type { Visitor } from "../support/requests";
 import { addFiles, createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
@@ -95,6 +95,10 @@ describe("a slow provider and identical posts on two servers", () => {
 });
 
 describe("a changed cart", () => {
+  // Stripe answering every API request in 400 ms, as in the identical posts above.
+  beforeEach(() => sandbox.fault({ kind: "latency", provider: "stripe", ms: 400 }));
+  afterEach(() => sandbox.clearFaults());
+
   it("opens [A], then [A, B]; paying both pages keeps at most one charge of A", async () => {
     const buyer = await createUser("changed-cart");
     const visitor = await visitorFor(buyer);
