@@ -7,11 +7,11 @@ import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
 import { respond, type Visitor } from "../support/requests";
 import { createProducts, createUser, downloadCounts, itemsOf, rowCounts, visitorFor } from "../support/shop";
 
-// Reconciliation: asking the provider before deciding. Checkouts are dated
-// into the past so that the job finds them; runs happen "in the year 2001"
-// and this file dates its checkouts in 2000, so a run never touches what
-// other test files keep in the same database. No other file dates a
-// checkout before 2002.
+// Reconciliation: asking the provider before deciding. Checkouts (or their
+// payments) are dated into the past so that the job finds them; runs happen
+// "in the year 2001" and this file dates its rows in 2000, so a run never
+// touches what other test files keep in the same database. No other file
+// dates a checkout or a payment before 2002.
 
 let world: PaymentWorld;
 usePaymentWorld((started) => (world = started));
@@ -22,7 +22,14 @@ const LONG_AGO = new Date("2000-06-01T00:00:00Z");
 beforeAll(async () => {
   // What an interrupted earlier run of this file left behind.
   await db().checkoutSession.updateMany({
-    where: { status: "PENDING", OR: [{ expiresAt: { lt: new Date("2002-01-01") } }, { createdAt: { lt: new Date("2002-01-01") } }] },
+    where: {
+      status: "PENDING",
+      OR: [
+        { expiresAt: { lt: new Date("2002-01-01") } },
+        { createdAt: { lt: new Date("2002-01-01") } },
+        { payment: { is: { updatedAt: { lt: new Date("2002-01-01") } } } },
+      ],
+    },
     data: { status: "EXPIRED" },
   });
 });
