@@ -8,6 +8,7 @@ import { limitCheckoutPosts } from "~/services/checkout/limits.server";
 import { endOpenCheckout } from "~/services/checkout/settle.server";
 import { byLineOrder } from "~/services/checkout/line-order";
 import { paymentProvider, referenceChosenByUs } from "~/services/payments/index.server";
+import { attemptKey } from "~/services/payments/provider";
 import { quoteCart } from "~/services/checkout/quote.server";
 import type { CheckoutPostOptions, CheckoutPostResult, OpenCheckout } from "~/services/checkout/post-result";
 
@@ -108,11 +109,6 @@ function describe(session: OpenedCheckout, reference: string | null): OpenChecko
   return { provider: session.provider, total: session.total, reference, titles: orders.map((order) => order.product.title) };
 }
 
-/** The idempotency key of a checkout's provider page: the same from every server, new for each attempt. */
-export function openIdempotencyKey(sessionId: string, attempt: number): string {
-  return attempt === 0 ? `checkout-session-${sessionId}` : `checkout-session-${sessionId}-attempt-${attempt}`;
-}
-
 async function openAtProvider(
   user: PublicUser,
   session: OpenedCheckout,
@@ -137,7 +133,7 @@ async function openAtProvider(
     lines: orders.map((order) => ({ orderId: order.id, productId: order.productId, title: order.product.title, amount: order.amount })),
     expiresAt: session.expiresAt,
     reference: session.payment?.providerReference ?? null,
-    idempotencyKey: openIdempotencyKey(session.id, session.openAttempt),
+    idempotencyKey: attemptKey(`checkout-session-${session.id}`, session.openAttempt),
   });
 
   if (result.ok) {

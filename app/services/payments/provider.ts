@@ -101,9 +101,13 @@ export interface RefundLine {
   attempt: number;
 }
 
-/** The Idempotency-Key of a line's refund: one per attempt. */
-export function refundIdempotencyKey(line: RefundLine): string {
-  return line.attempt === 0 ? `refund-line-${line.orderId}` : `refund-line-${line.orderId}-attempt-${line.attempt}`;
+/**
+ * The Idempotency-Key of the `attempt`-th try at one request: the same from
+ * every server, and new after an error answer, which Stripe and TossPayments
+ * both replay for the key that got it.
+ */
+export function attemptKey(base: string, attempt: number): string {
+  return attempt === 0 ? base : `${base}-attempt-${attempt}`;
 }
 
 /** What a provider's webhook turned out to be, once verified. */

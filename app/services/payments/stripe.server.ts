@@ -1,18 +1,18 @@
 import Stripe from "stripe";
 import { env } from "~/env.server";
 import { toStripeAmount } from "~/services/money";
-import type {
-  CheckoutRequest,
-  CreateCheckoutResult,
-  EndCheckoutResult,
-  PaymentOutcome,
-  PaymentProvider,
-  RefundLine,
-  RefundResult,
-  SessionForProvider,
-  SettledPayment,
+import {
+  attemptKey,
+  type CheckoutRequest,
+  type CreateCheckoutResult,
+  type EndCheckoutResult,
+  type PaymentOutcome,
+  type PaymentProvider,
+  type RefundLine,
+  type RefundResult,
+  type SessionForProvider,
+  type SettledPayment,
 } from "~/services/payments/provider";
-import { refundIdempotencyKey } from "~/services/payments/provider";
 import { describeError, outcomeOfCheckoutSession, sessionIdOf, stripe } from "~/services/payments/stripe-client.server";
 import { parseStripeEvent } from "~/services/payments/stripe-events.server";
 
@@ -160,7 +160,7 @@ export const stripeProvider: PaymentProvider = {
           reason: "duplicate",
           metadata: { checkout_session_id: payment.sessionId, order_id: line.orderId },
         },
-        { idempotencyKey: refundIdempotencyKey(line) },
+        { idempotencyKey: attemptKey(`refund-line-${line.orderId}`, line.attempt) },
       );
       return { ok: true, refundId: refund.id };
     } catch (error) {

@@ -15,6 +15,11 @@ export const TossPayment = z
     totalAmount: z.number(),
     currency: z.string().default("KRW"),
     checkout: z.object({ url: z.string().url() }).nullish(),
+    lastTransactionKey: z.string().nullish(),
+    // Each cancel of the payment, partial ones included (https://docs.tosspayments.com/reference#payment-객체).
+    cancels: z
+      .array(z.object({ transactionKey: z.string(), cancelReason: z.string().nullish(), cancelStatus: z.string().nullish() }).passthrough())
+      .nullish(),
   })
   .passthrough();
 export type TossPayment = z.infer<typeof TossPayment>;

@@ -1,18 +1,17 @@
-import { z } from "zod";
 import { env } from "~/env.server";
 import { toTossAmount } from "~/services/money";
-import type {
-  CheckoutRequest,
-  CreateCheckoutResult,
-  EndCheckoutResult,
-  PaymentOutcome,
-  PaymentProvider,
-  RefundLine,
-  RefundResult,
-  SessionForProvider,
-  SettledPayment,
+import {
+  attemptKey,
+  type CheckoutRequest,
+  type CreateCheckoutResult,
+  type EndCheckoutResult,
+  type PaymentOutcome,
+  type PaymentProvider,
+  type RefundLine,
+  type RefundResult,
+  type SessionForProvider,
+  type SettledPayment,
 } from "~/services/payments/provider";
-import { refundIdempotencyKey } from "~/services/payments/provider";
 import { tossRequest, type TossAnswer, type TossPayment } from "~/services/payments/toss-client.server";
 import { outcomeOfTossPayment } from "~/services/payments/toss-outcomes";
 import { classifyConfirmError } from "~/services/payments/toss-codes";
@@ -23,16 +22,6 @@ import { parseTossWebhook } from "~/services/payments/toss-webhooks.server";
 // The payment window is opened by the browser SDK; `POST /v1/payments`, the
 // server-created window for shoppers without JavaScript, is not in Toss's
 // reference and stays behind TOSS_SERVER_WINDOW.
-
-/** A payment's cancels (https://docs.tosspayments.com/reference#payment-객체, `cancels`). */
-const TossCancels = z.array(
-  z.object({ transactionKey: z.string(), cancelReason: z.string(), cancelAmount: z.number(), cancelStatus: z.string().optional() }).passthrough(),
-);
-
-/** The Idempotency-Key of a checkout's confirm: new for each attempt, as Toss replays errors for a key. */
-export function confirmIdempotencyKey(sessionId: string, attempt: number): string {
-  return attempt === 0 ? `confirm-${sessionId}` : `confirm-${sessionId}-attempt-${attempt}`;
-}
 
 function tossPaymentMatches(session: SessionForProvider, payment: TossPayment): boolean {
   return payment.orderId === session.reference && payment.totalAmount === session.total;
@@ -47,7 +36,7 @@ function tossPaymentMatches(session: SessionForProvider, payment: TossPayment): 
 async function confirm(session: SessionForProvider, paymentKey: string): Promise<PaymentOutcome> {
   const confirmed = await tossRequest("/v1/payments/confirm", {
     method: "POST",
-    idempotencyKey: confirmIdempotencyKey(session.id, session.confirmAttempt),
+    idempotencyKey: attemptKey(`confirm-${session.id}`, session.confirmAttempt),
     body: { paymentKey, orderId: session.reference, amount: session.total },
   });
   if (confirmed.ok) {
@@ -156,21 +145,18 @@ export const tossProvider: PaymentProvider = {
       // An earlier attempt answered an error: Toss may have made the cancel all the same.
       const current = await tossRequest(path);
       if (!current.ok) return { ok: false, code: current.code, message: current.message, newKey: false };
-      const made = TossCancels.safeParse(current.payment.cancels).data?.find(
-        (cancel) => cancel.cancelReason.includes(line.orderId) && cancel.cancelStatus !== "FAILED",
-      );
+      const made = current.payment.cancels?.find((cancel) => cancel.cancelReason?.includes(line.orderId) && cancel.cancelStatus !== "FAILED");
       if (made) return { ok: true, refundId: made.transactionKey };
     }
     const answer = await tossRequest(`${path}/cancel`, {
       method: "POST",
-      idempotencyKey: refundIdempotencyKey(line),
+      idempotencyKey: attemptKey(`refund-line-${line.orderId}`, line.attempt),
       // The line's order id names the cancel, so a later attempt can find it.
       body: { cancelReason: `이미 구매한 상품의 중복 결제 환불 (주문 ${line.orderId})`, cancelAmount: toTossAmount(line.amount, payment.currency) },
     });
     // Toss replays any answer to a key; no answer, or a key still in use (409), may go through yet.
     if (!answer.ok) return { ok: false, code: answer.code, message: answer.message, newKey: answer.status !== 0 && answer.status !== 409 };
-    const transactionKey = (answer.payment as { lastTransactionKey?: unknown }).lastTransactionKey;
-    return { ok: true, refundId: typeof transactionKey === "string" ? transactionKey : `${payment.paymentId}:${line.orderId}` };
+    return { ok: true, refundId: answer.payment.lastTransactionKey ?? `${payment.paymentId}:${line.orderId}` };
   },
 
   paymentIdOfReturn(session: SessionForProvider, params: URLSearchParams): string | null {
