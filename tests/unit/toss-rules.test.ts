@@ -14,6 +14,7 @@ describe("confirm errors, code by documented code", () => {
     [500, "UNKNOWN_PAYMENT_ERROR", "transient"],
     [403, "FORBIDDEN_CONSECUTIVE_REQUEST", "transient"],
     [409, "IDEMPOTENT_REQUEST_PROCESSING", "transient"],
+    [200, "UNREADABLE_ANSWER", "transient"],
     [401, "UNAUTHORIZED_KEY", "transient"],
     [400, "INVALID_API_KEY", "transient"],
     [403, "INCORRECT_BASIC_AUTH_FORMAT", "transient"],
@@ -68,9 +69,8 @@ describe("confirm errors, code by documented code", () => {
     expect(Object.keys(CONFIRM_ERRORS).sort()).toEqual(expected.map(([, code]) => code).sort());
   });
 
-  it("reads an undocumented code by its status: no answer, 5xx and an unreadable success transient, card-like codes declines, the rest refused", () => {
+  it("reads an undocumented code by its status: no answer and 5xx transient, card-like codes declines, the rest refused", () => {
     expect(classifyConfirmError(0, "PROVIDER_UNREACHABLE")).toBe("transient");
-    expect(classifyConfirmError(200, "UNREADABLE_ANSWER")).toBe("transient");
     expect(classifyConfirmError(502, "SOMETHING_NEW")).toBe("transient");
     expect(classifyConfirmError(403, "REJECT_SOMETHING_NEW")).toBe("decline");
     expect(classifyConfirmError(400, "EXCEED_SOMETHING_NEW")).toBe("decline");

@@ -35,6 +35,19 @@ export function stripe(): Stripe {
   return client;
 }
 
+/**
+ * Whether Stripe keeps this error answer for the request's Idempotency-Key,
+ * so that only a new key gets another: it stores what an endpoint answered
+ * once it ran, 500s included (https://docs.stripe.com/api/idempotent_requests);
+ * not a request that got no answer, found its key in use (409) or reused with
+ * other parameters, or was rate limited (429).
+ */
+export function answerKeptForKey(error: unknown): boolean {
+  if (!(error instanceof Stripe.errors.StripeError) || error instanceof Stripe.errors.StripeConnectionError) return false;
+  const status = error.statusCode ?? 0;
+  return status >= 400 && status !== 409 && status !== 429 && error.type !== "idempotency_error";
+}
+
 export function sessionIdOf(session: Stripe.Checkout.Session): string | null {
   return session.metadata?.checkout_session_id ?? session.client_reference_id ?? null;
 }

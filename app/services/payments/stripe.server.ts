@@ -13,7 +13,7 @@ import {
   type SessionForProvider,
   type SettledPayment,
 } from "~/services/payments/provider";
-import { describeError, outcomeOfCheckoutSession, sessionIdOf, stripe } from "~/services/payments/stripe-client.server";
+import { answerKeptForKey, describeError, outcomeOfCheckoutSession, sessionIdOf, stripe } from "~/services/payments/stripe-client.server";
 import { parseStripeEvent } from "~/services/payments/stripe-events.server";
 
 // Stripe Checkout through the official SDK.
@@ -43,19 +43,8 @@ export function classifyCreateError(error: unknown): Extract<CreateCheckoutResul
   if (status === 429 || error instanceof Stripe.errors.StripeRateLimitError) {
     return { ok: false, kind: "unavailable", code, message, newKey: false };
   }
-  if (status >= 500 || status === 0) return { ok: false, kind: "unavailable", code, message, newKey: true };
+  if (status >= 500 || status === 0) return { ok: false, kind: "unavailable", code, message, newKey: answerKeptForKey(error) };
   return { ok: false, kind: "refused", code, message };
-}
-
-/**
- * Whether Stripe answered with an error it keeps for the Idempotency-Key (it
- * replays the stored answer, 500s included): not for no answer, a key in use
- * (409), a key reused with other parameters, or a rate limit.
- */
-function answerIsStored(error: unknown): boolean {
-  if (!(error instanceof Stripe.errors.StripeError) || error instanceof Stripe.errors.StripeConnectionError) return false;
-  const status = error.statusCode ?? 0;
-  return status >= 400 && status !== 409 && status !== 429 && error.type !== "idempotency_error";
 }
 
 async function retrieveOwn(session: SessionForProvider, reference: string): Promise<PaymentOutcome> {
@@ -149,9 +138,11 @@ export const stripeProvider: PaymentProvider = {
     try {
       if (line.attempt > 0) {
         // An earlier attempt answered an error: Stripe may have made the refund all the same.
-        const earlier = await stripe().refunds.list({ payment_intent: payment.paymentId, limit: 100 });
-        const made = earlier.data.find((refund) => refund.metadata?.order_id === line.orderId && refund.status !== "failed" && refund.status !== "canceled");
-        if (made) return { ok: true, refundId: made.id };
+        for await (const refund of stripe().refunds.list({ payment_intent: payment.paymentId, limit: 100 })) {
+          if (refund.metadata?.order_id === line.orderId && refund.status !== "failed" && refund.status !== "canceled") {
+            return { ok: true, refundId: refund.id };
+          }
+        }
       }
       const refund = await stripe().refunds.create(
         {
@@ -164,7 +155,7 @@ export const stripeProvider: PaymentProvider = {
       );
       return { ok: true, refundId: refund.id };
     } catch (error) {
-      return { ok: false, ...describeError(error), newKey: answerIsStored(error) };
+      return { ok: false, ...describeError(error), newKey: answerKeptForKey(error) };
     }
   },
 

@@ -65,6 +65,15 @@ function send(
   });
 }
 
+/**
+ * Whether Toss keeps this error answer for the request's Idempotency-Key (it
+ * replays every answer to a key, errors included, for 15 days), so that only
+ * a new key gets another: not when no answer came, nor for a key in use (409).
+ */
+export function answerKeptForKey(answer: { status: number }): boolean {
+  return answer.status !== 0 && answer.status !== 409;
+}
+
 export async function tossRequest(
   path: string,
   { method = "GET", body, idempotencyKey }: { method?: string; body?: unknown; idempotencyKey?: string } = {},
@@ -105,3 +114,8 @@ export async function tossRequest(
     : { ok: false, status: response.status, code: "PROVIDER_ERROR", message: `TossPayments answered ${response.status}.` };
 }
 
+
+/** `GET /v1/payments/{paymentKey}`: the payment as Toss has it now. */
+export function paymentByKey(paymentKey: string): Promise<TossAnswer> {
+  return tossRequest(`/v1/payments/${encodeURIComponent(paymentKey)}`);
+}

@@ -20,6 +20,9 @@ export const CONFIRM_ERRORS: Record<string, ConfirmErrorClass> = {
   UNKNOWN_PAYMENT_ERROR: "transient",
   FORBIDDEN_CONSECUTIVE_REQUEST: "transient",
   IDEMPOTENT_REQUEST_PROCESSING: "transient",
+  // The shop's own code for a 2xx it could not read: the confirm may have gone
+  // through; confirming again answers ALREADY_PROCESSED_PAYMENT and the lookup decides.
+  UNREADABLE_ANSWER: "transient",
   // The shop's keys: nothing the shopper did; confirmed again once fixed, or the approval expires.
   UNAUTHORIZED_KEY: "transient",
   INVALID_API_KEY: "transient",
@@ -70,16 +73,11 @@ export const CONFIRM_ERRORS: Record<string, ConfirmErrorClass> = {
   NOT_REGISTERED_BUSINESS: "refused",
 };
 
-/**
- * A confirm's error by class; an undocumented code is judged by its status:
- * no answer, a 5xx, or a 2xx the shop could not read (the confirm may have
- * gone through; confirming again answers ALREADY_PROCESSED_PAYMENT and the
- * lookup decides) are transient.
- */
+/** A confirm's error by class; an undocumented code is judged by its status (5xx and no answer: transient). */
 export function classifyConfirmError(status: number, code: string): ConfirmErrorClass {
   const known = CONFIRM_ERRORS[code];
   if (known) return known;
-  if (status === 0 || status >= 500 || (status >= 200 && status < 300)) return "transient";
+  if (status === 0 || status >= 500) return "transient";
   if (/^(REJECT_|INVALID_CARD_|EXCEED_)/.test(code)) return "decline";
   return "refused";
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findSessionIdByProviderIds } from "~/models/checkout-lookup.server";
 import { isWebhookEventProcessed } from "~/models/webhook-event.server";
 import type { WebhookResult } from "~/services/payments/provider";
-import { tossRequest } from "~/services/payments/toss-client.server";
+import { paymentByKey } from "~/services/payments/toss-client.server";
 import { outcomeOfTossPayment } from "~/services/payments/toss-outcomes";
 import { hit } from "~/services/web/rate-limit.server";
 
@@ -43,13 +43,14 @@ export async function parseTossWebhook(rawBody: string): Promise<WebhookResult> 
     return { kind: "ignored", reason: "already handled" };
   }
   // An order no checkout of this shop opened is none of its business: Toss is not asked.
-  if (!(await findSessionIdByProviderIds({ reference: data.orderId, paymentId: null }))) {
+  const sessionId = await findSessionIdByProviderIds({ reference: data.orderId, paymentId: null });
+  if (!sessionId) {
     return { kind: "ignored", reason: "no checkout of this shop has that orderId" };
   }
   const lookups = await hit({ [`toss-lookup:${data.paymentKey}`]: 1, [`toss-lookup-order:${data.orderId}`]: 1 }, LOOKUP_INTERVAL_MS);
   if (lookups.limited) return { kind: "retry", message: "This payment was looked up at TossPayments moments ago." };
 
-  const current = await tossRequest(`/v1/payments/${encodeURIComponent(data.paymentKey)}`);
+  const current = await paymentByKey(data.paymentKey);
   if (!current.ok && current.status === 404) return { kind: "ignored", reason: "TossPayments knows no such payment" };
   if (!current.ok) return { kind: "retry", message: `TossPayments could not be asked about the payment (${current.code}).` };
   const payment = current.payment;
@@ -59,6 +60,12 @@ export async function parseTossWebhook(rawBody: string): Promise<WebhookResult> 
     eventType,
     // What Toss said, not what was posted.
     payload: { eventType, data: payment },
-    subject: { reference: payment.orderId, paymentId: payment.paymentKey, sessionId: null, outcome: outcomeOfTossPayment(payment) },
+    // The checkout found above, if Toss's payment is of that order; else whichever has Toss's orderId.
+    subject: {
+      reference: payment.orderId,
+      paymentId: payment.paymentKey,
+      sessionId: payment.orderId === data.orderId ? sessionId : null,
+      outcome: outcomeOfTossPayment(payment),
+    },
   };
 }

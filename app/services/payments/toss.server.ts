@@ -12,7 +12,7 @@ import {
   type SessionForProvider,
   type SettledPayment,
 } from "~/services/payments/provider";
-import { tossRequest, type TossAnswer, type TossPayment } from "~/services/payments/toss-client.server";
+import { answerKeptForKey, paymentByKey, tossRequest, type TossAnswer, type TossPayment } from "~/services/payments/toss-client.server";
 import { outcomeOfTossPayment } from "~/services/payments/toss-outcomes";
 import { classifyConfirmError } from "~/services/payments/toss-codes";
 import { tossOrderName, tossReturnUrls } from "~/services/payments/toss-params";
@@ -48,7 +48,7 @@ async function confirm(session: SessionForProvider, paymentKey: string): Promise
       console.warn(JSON.stringify({ event: "toss_confirm_transient", sessionId: session.id, code: confirmed.code }));
       return { kind: "processing", confirmRetry: true };
     case "already-processed": {
-      const current = await tossRequest(`/v1/payments/${encodeURIComponent(paymentKey)}`);
+      const current = await paymentByKey(paymentKey);
       if (!current.ok) return { kind: "processing" };
       if (!tossPaymentMatches(session, current.payment)) {
         console.warn(JSON.stringify({ event: "toss_payment_of_another_order", sessionId: session.id }));
@@ -67,9 +67,8 @@ async function confirm(session: SessionForProvider, paymentKey: string): Promise
 /** Toss answered a server-created window: no answer or a 5xx may have opened one; 4xx opened none. */
 function createFailure(answer: Extract<TossAnswer, { ok: false }>): Extract<CreateCheckoutResult, { ok: false }> {
   const { code, message } = answer;
-  if (answer.status === 0) return { ok: false, kind: "unavailable", code, message, newKey: false };
   if (answer.status === 409) return { ok: false, kind: "busy", code, message };
-  if (answer.status >= 500) return { ok: false, kind: "unavailable", code, message, newKey: true };
+  if (answer.status === 0 || answer.status >= 500) return { ok: false, kind: "unavailable", code, message, newKey: answerKeptForKey(answer) };
   // An endpoint Toss does not document may be missing (404) or refuse: the SDK window still works.
   return { ok: false, kind: "unsupported", code, message };
 }
@@ -140,22 +139,20 @@ export const tossProvider: PaymentProvider = {
 
   async refundLine(payment: SettledPayment, line: RefundLine): Promise<RefundResult> {
     if (!payment.paymentId) return { ok: false, code: "NO_PAYMENT_KEY", message: "The checkout has no Toss paymentKey.", newKey: false };
-    const path = `/v1/payments/${encodeURIComponent(payment.paymentId)}`;
     if (line.attempt > 0) {
       // An earlier attempt answered an error: Toss may have made the cancel all the same.
-      const current = await tossRequest(path);
+      const current = await paymentByKey(payment.paymentId);
       if (!current.ok) return { ok: false, code: current.code, message: current.message, newKey: false };
       const made = current.payment.cancels?.find((cancel) => cancel.cancelReason?.includes(line.orderId) && cancel.cancelStatus !== "FAILED");
       if (made) return { ok: true, refundId: made.transactionKey };
     }
-    const answer = await tossRequest(`${path}/cancel`, {
+    const answer = await tossRequest(`/v1/payments/${encodeURIComponent(payment.paymentId)}/cancel`, {
       method: "POST",
       idempotencyKey: attemptKey(`refund-line-${line.orderId}`, line.attempt),
       // The line's order id names the cancel, so a later attempt can find it.
       body: { cancelReason: `이미 구매한 상품의 중복 결제 환불 (주문 ${line.orderId})`, cancelAmount: toTossAmount(line.amount, payment.currency) },
     });
-    // Toss replays any answer to a key; no answer, or a key still in use (409), may go through yet.
-    if (!answer.ok) return { ok: false, code: answer.code, message: answer.message, newKey: answer.status !== 0 && answer.status !== 409 };
+    if (!answer.ok) return { ok: false, code: answer.code, message: answer.message, newKey: answerKeptForKey(answer) };
     return { ok: true, refundId: answer.payment.lastTransactionKey ?? `${payment.paymentId}:${line.orderId}` };
   },
 
