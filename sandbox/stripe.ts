@@ -20,6 +20,7 @@ import {
   optionalString,
   parseInteger,
   parseMetadata,
+  rejectUnknown,
   validateCreateParams,
 } from "./stripe/params.ts";
 
@@ -508,11 +509,7 @@ export class StripeSandbox {
 
   private refundByApi(c: RequestContext): Json {
     const params = this.params(c);
-    for (const key of Object.keys(params)) {
-      if (!["payment_intent", "charge", "amount", "reason", "metadata", "expand"].includes(key)) {
-        throw invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
-      }
-    }
+    rejectUnknown(params, ["payment_intent", "charge", "amount", "reason", "metadata", "expand"]);
     const intentId = optionalString(params, "payment_intent");
     const chargeId = optionalString(params, "charge");
     const resolved = intentId ?? (chargeId ? (this.charges.get(chargeId)?.payment_intent as string | undefined) : undefined);
@@ -535,21 +532,26 @@ export class StripeSandbox {
     return refund;
   }
 
-  /** `GET /v1/refunds`: newest first, filtered by `payment_intent` or `charge`; `limit` 1–100 (default 10). */
+  /**
+   * `GET /v1/refunds`: newest first, filtered by `payment_intent` or `charge`;
+   * `limit` 1–100 (default 10), `starting_after` a refund id (the next page).
+   */
   private refundList(c: RequestContext): Json {
     const params = this.params(c);
-    for (const key of Object.keys(params)) {
-      if (!["payment_intent", "charge", "limit", "expand"].includes(key)) {
-        throw invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
-      }
-    }
+    rejectUnknown(params, ["payment_intent", "charge", "limit", "starting_after", "expand"]);
     const limit = params.limit === undefined ? 10 : parseInteger(params.limit, "limit");
     if (limit < 1 || limit > 100) throw invalid("This value must be between 1 and 100.", "limit", "parameter_invalid_integer");
     const intentId = optionalString(params, "payment_intent");
     const chargeId = optionalString(params, "charge");
-    const matching = [...this.refunds.values()]
+    let matching = [...this.refunds.values()]
       .filter((refund) => (intentId === undefined || refund.payment_intent === intentId) && (chargeId === undefined || refund.charge === chargeId))
       .reverse();
+    const after = optionalString(params, "starting_after");
+    if (after !== undefined) {
+      const at = matching.findIndex((refund) => refund.id === after);
+      if (at < 0) throw this.noSuch("refund", after, "starting_after");
+      matching = matching.slice(at + 1);
+    }
     return { object: "list", data: matching.slice(0, limit), has_more: matching.length > limit, url: "/v1/refunds" };
   }
 

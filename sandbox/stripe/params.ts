@@ -20,11 +20,20 @@ export interface LineItem {
 }
 
 
-const CREATE_PARAMS = new Set([
+const CREATE_PARAMS = [
   "mode", "line_items", "success_url", "cancel_url", "expires_at", "metadata", "client_reference_id",
   "customer_email", "payment_intent_data", "payment_method_types", "locale", "submit_type", "expand",
   "ui_mode", "billing_address_collection", "allow_promotion_codes", "adaptive_pricing",
-]);
+];
+
+/** Refuses a parameter the endpoint does not take, as Stripe does: `parameter_unknown`, named in full (`base[key]`). */
+export function rejectUnknown(params: object, allowed: readonly string[], base?: string): void {
+  for (const key of Object.keys(params)) {
+    if (allowed.includes(key)) continue;
+    const name = base ? `${base}[${key}]` : key;
+    throw invalid(`Received unknown parameter: ${name}`, name, "parameter_unknown");
+  }
+}
 
 /**
  * Stripe's smallest charge per currency, in minor units
@@ -40,9 +49,7 @@ export const MINIMUM_CHARGE: Record<string, number> = {
 
 
 export function validateCreateParams(nowSeconds: number, params: Record<string, FormValue>) {
-  for (const key of Object.keys(params)) {
-    if (!CREATE_PARAMS.has(key)) throw invalid(`Received unknown parameter: ${key}`, key, "parameter_unknown");
-  }
+  rejectUnknown(params, CREATE_PARAMS);
   const mode = optionalString(params, "mode");
   if (mode === undefined) throw missing("mode");
   if (!["payment", "setup", "subscription"].includes(mode)) {
@@ -78,14 +85,15 @@ export function validateCreateParams(nowSeconds: number, params: Record<string, 
     );
   }
   const adaptive = params.adaptive_pricing;
+  // Unset, Stripe follows the account's dashboard setting (API reference, adaptive_pricing.enabled): taken as on here.
+  let adaptivePricing = true;
   if (adaptive !== undefined) {
     if (typeof adaptive !== "object" || Array.isArray(adaptive)) throw invalid("Invalid object", "adaptive_pricing", "parameter_invalid_object");
-    for (const key of Object.keys(adaptive)) {
-      if (key !== "enabled") throw invalid(`Received unknown parameter: adaptive_pricing[${key}]`, `adaptive_pricing[${key}]`, "parameter_unknown");
-    }
+    rejectUnknown(adaptive, ["enabled"], "adaptive_pricing");
     if (adaptive.enabled !== undefined && adaptive.enabled !== "true" && adaptive.enabled !== "false") {
       throw invalid("Invalid boolean: adaptive_pricing[enabled]", "adaptive_pricing[enabled]", "parameter_invalid_boolean");
     }
+    adaptivePricing = adaptive.enabled !== "false";
   }
   const successUrl = requiredUrl(params, "success_url");
   const cancelUrl = optionalString(params, "cancel_url") === undefined ? null : requiredUrl(params, "cancel_url");
@@ -115,11 +123,7 @@ export function validateCreateParams(nowSeconds: number, params: Record<string, 
     if (typeof intentData !== "object" || Array.isArray(intentData)) {
       throw invalid("Invalid object", "payment_intent_data", "parameter_invalid_object");
     }
-    for (const key of Object.keys(intentData)) {
-      if (!["metadata", "description", "receipt_email", "statement_descriptor_suffix"].includes(key)) {
-        throw invalid(`Received unknown parameter: payment_intent_data[${key}]`, `payment_intent_data[${key}]`, "parameter_unknown");
-      }
-    }
+    rejectUnknown(intentData, ["metadata", "description", "receipt_email", "statement_descriptor_suffix"], "payment_intent_data");
     paymentIntentMetadata = parseMetadata(intentData.metadata, "payment_intent_data[metadata]");
     paymentIntentDescription = typeof intentData.description === "string" ? intentData.description : null;
   }
@@ -138,8 +142,7 @@ export function validateCreateParams(nowSeconds: number, params: Record<string, 
     submitType: optionalString(params, "submit_type") ?? null,
     billingAddressCollection: optionalString(params, "billing_address_collection") ?? null,
     allowPromotionCodes: optionalString(params, "allow_promotion_codes") === "true" ? true : null,
-    // Unset, Stripe follows the account's dashboard setting (API reference, adaptive_pricing.enabled): taken as on here.
-    adaptivePricing: (params.adaptive_pricing as { enabled?: string } | undefined)?.enabled !== "false",
+    adaptivePricing,
     expand: expand.filter((v): v is string => typeof v === "string"),
   };
 }
@@ -201,14 +204,8 @@ export function parseMetadata(value: FormValue | undefined, param: string): Meta
 export function parseLineItem(raw: FormValue, index: number) {
   const base = `line_items[${index}]`;
   if (typeof raw !== "object" || Array.isArray(raw)) throw invalid("Invalid object", base, "parameter_invalid_object");
-  for (const key of Object.keys(raw)) {
-    if (key === "price") {
-      throw invalid("The payment sandbox supports only price_data, not Price ids.", `${base}[price]`);
-    }
-    if (!["price_data", "quantity", "adjustable_quantity", "tax_rates"].includes(key)) {
-      throw invalid(`Received unknown parameter: ${base}[${key}]`, `${base}[${key}]`, "parameter_unknown");
-    }
-  }
+  if ("price" in raw) throw invalid("The payment sandbox supports only price_data, not Price ids.", `${base}[price]`);
+  rejectUnknown(raw, ["price_data", "quantity", "adjustable_quantity", "tax_rates"], base);
   const priceData = raw.price_data;
   if (priceData === undefined) throw invalid("You must specify either `price` or `price_data` in each line item.", `${base}[price_data]`, "parameter_missing");
   if (typeof priceData !== "object" || Array.isArray(priceData)) throw invalid("Invalid object", `${base}[price_data]`, "parameter_invalid_object");

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait";
-import { KEYS, type TestSandbox, stripeEvents, threeItemCheckout, useTestSandbox } from "./support.ts";
+import { faultsFired, KEYS, type TestSandbox, stripeEvents, threeItemCheckout, useTestSandbox } from "./support.ts";
 
 // Where Stripe is stricter than a kind sandbox: keys in use, minimums,
 // partial refunds, disputes and the API version of events.
@@ -21,7 +21,7 @@ describe("idempotency keys in use", () => {
     await t.control("POST", "/_sandbox/faults", { kind: "latency", provider: "stripe", ms: 300 });
     const params = threeItemCheckout();
     const first = t.stripe.checkout.sessions.create(params, { idempotencyKey: "key-in-use" });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await faultsFired(t);
     const second = t.stripe.checkout.sessions.create(params, { idempotencyKey: "key-in-use" }).catch((error: unknown) => error);
     const [created, refused] = await Promise.all([first, second]);
     expect(refused).toBeInstanceOf(Stripe.errors.StripeError);
@@ -110,7 +110,7 @@ describe("refunds", () => {
     expect(again.id).toBe(first.id);
   });
 
-  it("lists a PaymentIntent's refunds newest first, and refuses a limit outside 1–100", async () => {
+  it("lists a PaymentIntent's refunds newest first, page by page, and refuses a limit outside 1–100", async () => {
     const { intent } = await paidSession();
     const one = await t.stripe.refunds.create({ payment_intent: intent, amount: 100, metadata: { order_id: "o-1" } });
     const two = await t.stripe.refunds.create({ payment_intent: intent, amount: 200, metadata: { order_id: "o-2" } });
@@ -119,7 +119,12 @@ describe("refunds", () => {
       [two.id, "o-2"],
       [one.id, "o-1"],
     ]);
-    expect((await t.stripe.refunds.list({ payment_intent: intent, limit: 1 })).has_more).toBe(true);
+    const firstPage = await t.stripe.refunds.list({ payment_intent: intent, limit: 1 });
+    expect(firstPage.has_more).toBe(true);
+    // The SDK's auto-pagination walks the pages with starting_after.
+    const walked: string[] = [];
+    for await (const refund of t.stripe.refunds.list({ payment_intent: intent, limit: 1 })) walked.push(refund.id);
+    expect(walked).toEqual([two.id, one.id]);
     await expect(t.stripe.refunds.list({ payment_intent: intent, limit: 101 })).rejects.toMatchObject({ statusCode: 400, param: "limit" });
   });
 

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { sandboxKeys, sandboxStripe, startSandboxInProcess, tossAuthorization, type InProcessSandbox } from "../support/sandbox";
+import { waitFor } from "../support/wait";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
 
 // The sandbox on its own, as the providers' clients see it: keys of its own
@@ -103,5 +104,13 @@ export function useTestSandbox(use: (sandbox: TestSandbox) => void): void {
   beforeEach(async () => {
     await sandbox!.control("POST", "/_sandbox/reset");
     sandbox!.receiver.reset();
+  });
+}
+
+/** Waits until `count` requests have met the sandbox's queued faults (a request held by a latency fault is under way). */
+export async function faultsFired(t: TestSandbox, count = 1): Promise<void> {
+  await waitFor(`${count} request(s) to meet a fault`, async () => {
+    const { body } = await t.control<{ data: Array<{ fired: number }> }>("GET", "/_sandbox/faults");
+    return body.data.reduce((sum, fault) => sum + fault.fired, 0) >= count;
   });
 }
