@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { sleep, waitFor } from "../support/wait";
+import { waitFor } from "../support/wait";
 import { KEYS, type TestSandbox, stripeEvents, threeItemCheckout, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
@@ -92,7 +92,7 @@ describe("Stripe webhooks", () => {
       return list.body.data[0]?.status === "failed" ? list.body.data[0] : undefined;
     });
     expect(delivery.attempts).toHaveLength(3); // the first try and the two configured retries
-    await sleep(150);
+    await t.webhooksSettled();
     expect(t.receiver.requests).toHaveLength(3);
   });
 

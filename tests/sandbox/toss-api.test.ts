@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tossAuthorization } from "../support/sandbox";
 import { waitFor } from "../support/wait";
-import { type TestSandbox, tossEvents, tossWindowRequest, useTestSandbox } from "./support.ts";
+import { faultsFired, type TestSandbox, tossEvents, tossWindowRequest, useTestSandbox } from "./support.ts";
 
 let t: TestSandbox;
 
@@ -160,7 +160,7 @@ describe("TossPayments API through fetch", () => {
     await t.control("POST", "/_sandbox/faults", { kind: "latency", provider: "toss", ms: 300 });
     const body = { paymentKey: payment.paymentKey, orderId: payment.orderId, amount: 39_000 };
     const first = t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k-busy" });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await faultsFired(t);
     const second = await t.toss("POST", "/v1/payments/confirm", body, { "Idempotency-Key": "k-busy" });
     expect(second).toEqual({ status: 409, body: { code: "IDEMPOTENT_REQUEST_PROCESSING", message: expect.any(String) } });
     expect((await first).body.status).toBe("DONE");
@@ -212,7 +212,8 @@ describe("TossPayments API through fetch", () => {
     expect(byOrder.body).toMatchObject({ paymentKey: payment.paymentKey, status: "DONE" });
     const tooSoon = await t.toss("GET", `/v1/payments/${payment.paymentKey}`);
     expect(tooSoon).toEqual({ status: 403, body: { code: "FORBIDDEN_CONSECUTIVE_REQUEST", message: expect.any(String) } });
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Moments later, on the sandbox's clock.
+    await t.control("POST", "/_sandbox/clock/advance", { ms: 350 });
     const byKey = await t.toss("GET", `/v1/payments/${payment.paymentKey}`);
     expect(byKey.body.orderId).toBe(payment.orderId);
     const missing = await t.toss("GET", "/v1/payments/orders/order_unknown_1");
