@@ -61,8 +61,8 @@ export interface LockedCheckout {
   status: CheckoutSessionStatus;
   total: number;
   currency: Currency;
-  /** What the shop itself refunded of this checkout: lines the buyer had paid for twice. */
-  refundedByShop: number;
+  /** Whether any of its orders is PAID (once paid, the others are lines the shop refunded as paid twice). */
+  hasPaidLine: boolean;
 }
 
 /**
@@ -137,8 +137,7 @@ export interface CheckoutLedger {
 export function lockCheckoutStatement(sessionId: string) {
   return Prisma.sql`
     SELECT s.id, s.buyer_id AS "buyerId", s.status::text AS status, s.total, s.currency::text AS currency,
-           (SELECT COALESCE(SUM(o.amount), 0)::int FROM orders o
-             WHERE o.checkout_session_id = s.id AND o.refund_requested_at IS NOT NULL) AS "refundedByShop"
+           EXISTS (SELECT 1 FROM orders o WHERE o.checkout_session_id = s.id AND o.status = 'PAID') AS "hasPaidLine"
       FROM checkout_sessions s WHERE s.id = ${sessionId}::uuid FOR UPDATE OF s`;
 }
 

@@ -6,7 +6,7 @@ import { decideSettlement } from "~/services/checkout/settlement-rules";
 // Every state of a checkout against everything a provider can report: the
 // next state and the effect the ledger is told to write.
 
-const checkout = { total: 4500, currency: "USD" };
+const checkout = { total: 4500, currency: "USD", hasPaidLine: true };
 
 const OUTCOMES: Record<string, PaymentOutcome> = {
   paid: { kind: "paid", reference: "cs_1", paymentId: "pi_1", amount: 4500, currency: "usd" },
@@ -128,9 +128,8 @@ describe("the settlement rules", () => {
     }
   }
 
-  it("keeps a PAID checkout PAID when the refund is the shop's own, of lines paid twice that make up its whole total", () => {
-    expect(decideSettlement("PAID", { ...checkout, refundedByShop: 4500 }, OUTCOMES.refunded)).toEqual({ next: "PAID", effect: { kind: "none" } });
-    expect(decideSettlement("PAID", { ...checkout, refundedByShop: 1500 }, OUTCOMES.refunded).next).toBe("REFUNDED");
+  it("keeps a PAID checkout with no PAID line PAID when refunded: every line was paid twice and the refund is the shop's own", () => {
+    expect(decideSettlement("PAID", { ...checkout, hasPaidLine: false }, OUTCOMES.refunded)).toEqual({ next: "PAID", effect: { kind: "none" } });
   });
 
   it("covers every state a checkout can be in, each against every outcome", () => {
@@ -173,7 +172,7 @@ describe("the settlement rules", () => {
   });
 
   it("compares currencies whatever their case, and won as whole amounts", () => {
-    const krw = { total: 36_000, currency: "KRW" };
+    const krw = { total: 36_000, currency: "KRW", hasPaidLine: false };
     const paid = (amount: number, currency: string): PaymentOutcome => ({ kind: "paid", reference: "order_1", paymentId: "pk_1", amount, currency });
     expect(decideSettlement("PENDING", krw, paid(36_000, "KRW")).next).toBe("PAID");
     expect(decideSettlement("PENDING", krw, paid(36_000, "krw")).next).toBe("PAID");

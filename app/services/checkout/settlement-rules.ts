@@ -26,7 +26,7 @@ const stay = (state: CheckoutSessionStatus): SettlementDecision => ({ next: stat
 
 export function decideSettlement(
   state: CheckoutSessionStatus,
-  checkout: { total: number; currency: string; refundedByShop?: number },
+  checkout: { total: number; currency: string; hasPaidLine: boolean },
   outcome: PaymentOutcome,
 ): SettlementDecision {
   switch (outcome.kind) {
@@ -64,10 +64,10 @@ export function decideSettlement(
     }
 
     case "refunded":
-      // Every line was one the buyer had already paid for, and the shop
-      // refunded each: the whole payment came back through those refunds,
-      // which are already on the orders. The purchase record stands.
-      if (state === "PAID" && (checkout.refundedByShop ?? 0) >= checkout.total) return stay(state);
+      // No line of a paid checkout is PAID: every one was a line the buyer had
+      // already paid for, which the shop refunded. The whole payment came back
+      // through those refunds, already on the orders; the purchase record stands.
+      if (state === "PAID" && !checkout.hasPaidLine) return stay(state);
       if (state === "PAID") return { next: "REFUNDED", effect: { kind: "mark-refunded" } };
       if (state === "PENDING") {
         const failure = { code: "CANCELED", message: "The payment was canceled at the provider." };
