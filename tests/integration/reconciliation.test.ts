@@ -158,6 +158,23 @@ describe("TossPayments checkouts", () => {
     expect(await lastConfirmStatuses()).toEqual([500, 200]);
   });
 
+  it("confirms again a minute after the job's own confirm met another transient error, not five minutes later", async () => {
+    const products = await createProducts(1, { currency: "KRW", price: 21_000 });
+    const sessionId = await approvedWithTransientConfirmError(products);
+    const backdate = () => db().payment.update({ where: { checkoutSessionId: sessionId }, data: { updatedAt: LONG_AGO } });
+    const reference = (await db().payment.findUniqueOrThrow({ where: { checkoutSessionId: sessionId } })).providerReference!;
+    await backdate();
+    await world.control("POST", "/_sandbox/faults", { kind: "confirm_error", code: "PROVIDER_ERROR", target: reference, times: 1 });
+    expect(await reconcileCheckouts(NOW)).toMatchObject({ checked: 1, waiting: 1 });
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: sessionId } })).status).toBe("PENDING");
+
+    // A minute passes at Toss too (it refuses a lookup repeated within moments).
+    await world.control("POST", "/_sandbox/clock/advance", { seconds: 60 });
+    await backdate();
+    expect(await reconcileCheckouts(new Date(NOW.getTime() + 2 * 60_000))).toMatchObject({ checked: 1, paid: 1 });
+    expect((await db().checkoutSession.findUniqueOrThrow({ where: { id: sessionId } })).status).toBe("PAID");
+  });
+
   it("leaves an old checkout whose window is still open, and not yet past its expiry, PENDING", async () => {
     const { session } = await startKrwCheckout(1);
     await db().checkoutSession.update({ where: { id: session.id }, data: { createdAt: LONG_AGO } });

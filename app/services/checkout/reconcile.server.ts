@@ -6,7 +6,7 @@ import { endOpenCheckout, forProvider, refundDuplicateLines, settle, settleOutco
 import { paymentProvider } from "~/services/payments/index.server";
 
 // Reconciliation: when the shop is unsure how a checkout stands (past its
-// expiry, old with no webhook, or a payment under way that has not moved),
+// expiry, old with no webhook, or a Toss approval still to be confirmed),
 // it asks the provider before deciding.
 // Paid at the provider: settled. Still open past its expiry: ended at the
 // provider, then EXPIRED here. A provider that cannot be asked leaves the
@@ -27,11 +27,11 @@ export interface ReconcileCounts {
 const MAX_PER_RUN = 1_000;
 const BATCH = 100;
 /**
- * A payment under way is asked about once it has not moved for this long:
- * TossPayments lets an approval be confirmed for 10 minutes only, so a
- * confirm that met a transient error is tried again well within them.
+ * A Toss approval whose confirm met a transient error is confirmed again once
+ * it has not moved for this long, and again each time after: Toss lets an
+ * approval be confirmed for 10 minutes only.
  */
-export const UNDER_WAY_AFTER_MS = 60_000;
+const UNDER_WAY_AFTER_MS = 60_000;
 
 type Verdict = "paid" | "expired" | "ended" | "waiting" | "unavailable";
 
