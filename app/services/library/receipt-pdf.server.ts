@@ -4,6 +4,7 @@ import path from "node:path";
 import PDFDocument from "pdfkit";
 import { formatDateTime, providerName } from "~/components/format";
 import type { CheckoutSessionStatus, PaymentProvider } from "~/generated/prisma/enums";
+import type { requireOwnCheckout } from "~/services/checkout/purchase.server";
 import { formatMoney, type CurrencyCode } from "~/services/money";
 
 // The receipt as a PDF, drawn on the server so it downloads without
@@ -21,6 +22,22 @@ export interface ReceiptForPdf {
   total: number;
   buyer: { displayName: string; email: string };
   lines: Array<{ title: string; seller: string; amount: number }>;
+}
+
+/** The receipt of a buyer's checkout, or null until its payment is confirmed (no receipt number yet). */
+export function receiptOf(checkout: Awaited<ReturnType<typeof requireOwnCheckout>>): ReceiptForPdf | null {
+  if (!checkout.receiptNumber || !checkout.paidAt) return null;
+  return {
+    receiptNumber: checkout.receiptNumber,
+    paidAt: checkout.paidAt,
+    status: checkout.status,
+    provider: checkout.provider,
+    providerReference: checkout.providerReference,
+    currency: checkout.currency,
+    total: checkout.total,
+    buyer: checkout.buyer,
+    lines: checkout.orders.map((order) => ({ title: order.product.title, seller: order.product.seller.displayName, amount: order.amount })),
+  };
 }
 
 const fonts = new Map<string, Buffer>();

@@ -7,7 +7,7 @@ import { env } from "~/env.server";
 
 export class StorageKeyError extends Error {}
 
-export function storageRoot(): string {
+function storageRoot(): string {
   return path.resolve(env().STORAGE_DIR);
 }
 
