@@ -4,10 +4,6 @@ const publicUser = { id: true, email: true, displayName: true, isSeller: true } 
 
 export type PublicUser = { id: string; email: string; displayName: string; isSeller: boolean };
 
-export async function findUserById(id: string): Promise<PublicUser | null> {
-  return db().user.findUnique({ where: { id }, select: publicUser });
-}
-
 export async function findUserWithPasswordByEmail(email: string) {
   return db().user.findUnique({ where: { email }, select: { ...publicUser, passwordHash: true } });
 }

@@ -28,18 +28,20 @@ export const headers = passRetryAfter;
 // only after hydration: the page then changes the cart, or opens the payment
 // window (TossPayments' SDK), itself and wants JSON instead of a redirect.
 // `fallback`: the page's SDK could not open TossPayments' window and posts as
-// without JavaScript. `returnTo`: where the shopper comes back to.
+// without JavaScript. `returnTo`: where the shopper comes back to (a path of
+// this shop only).
+const ReturnTo = z.string().default("/cart").transform(safeRedirectTarget);
 const CartIntent = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("checkout"),
     enhanced: z.literal("1").optional(),
     fallback: z.literal("1").optional(),
-    returnTo: z.string().optional(),
+    returnTo: ReturnTo,
   }),
   z.object({
     intent: z.enum(["add", "remove"]),
     productId: z.string().uuid("That is not a product of this shop."),
-    returnTo: z.string().optional(),
+    returnTo: ReturnTo,
     enhanced: z.literal("1").optional(),
   }),
 ]);
@@ -63,7 +65,7 @@ async function act({ request }: ActionFunctionArgs) {
   if (intent.intent === "checkout") {
     // Signed out: log in (or sign up) and come back where the shopper was,
     // the cart or the product page of "Buy now".
-    const user = await requireUser(request, safeRedirectTarget(intent.returnTo ?? "/cart"));
+    const user = await requireUser(request, intent.returnTo);
     const inBrowser = intent.enhanced === "1";
     const result = await checkoutPost(request, user, form.get("items"), { inBrowser, sdkFailed: intent.fallback === "1" });
     if (result.kind === "opened") {
@@ -81,7 +83,6 @@ async function act({ request }: ActionFunctionArgs) {
   const ids = await readCartIds(request);
   const change =
     intent.intent === "add" ? await addToCart(ids, intent.productId, await getUser(request)) : removeFromCart(ids, intent.productId);
-  const back = safeRedirectTarget(intent.returnTo ?? "/cart");
 
   // With JavaScript the page wrote the cookie before sending the change, so
   // an answer that comes back late never overwrites a later change.
@@ -92,7 +93,7 @@ async function act({ request }: ActionFunctionArgs) {
   }
   const headers = new Headers({ "Set-Cookie": await flashNotice(request, change.message) });
   if (change.ok) headers.append("Set-Cookie", await cartCookieHeader(change.ids));
-  return redirect(back, { status: 303, headers });
+  return redirect(intent.returnTo, { status: 303, headers });
 }
 
 export const action = (args: ActionFunctionArgs) => guard(args, act);

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
 import { ReturnNotice } from "~/components/ReturnNotice";
-import { redirectIfLoggedIn, logIn, LogInForm, safeRedirectTarget, startSession } from "~/services/web/auth.server";
+import { redirectIfLoggedIn, logIn, LogInForm, startSession } from "~/services/web/auth.server";
 import { readProtectedForm } from "~/services/web/csrf.server";
 import { fieldErrors } from "~/services/web/form-errors";
 import { passRetryAfter } from "~/services/web/route-headers";
@@ -26,7 +26,7 @@ async function act({ request }: ActionFunctionArgs) {
   if (!parsed.success) return json({ errors: fieldErrors(parsed.error), email: String(form.get("email") ?? "") }, { status: 400 });
 
   const result = await logIn(request, parsed.data);
-  if (result.ok) return startSession(request, result.user.id, safeRedirectTarget(parsed.data.redirectTo));
+  if (result.ok) return startSession(request, result.user.id, parsed.data.redirectTo);
   const headers: HeadersInit = result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {};
   return json({ errors: { form: result.message } as Record<string, string>, email: parsed.data.email }, { status: result.status, headers });
 }

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { FieldError } from "~/components/FieldError";
 import { ReturnNotice } from "~/components/ReturnNotice";
-import { redirectIfLoggedIn, safeRedirectTarget, signUp, SignUpForm, startSession } from "~/services/web/auth.server";
+import { redirectIfLoggedIn, signUp, SignUpForm, startSession } from "~/services/web/auth.server";
 import { readProtectedForm } from "~/services/web/csrf.server";
 import { fieldErrors } from "~/services/web/form-errors";
 import { guard } from "~/services/web/route-guard.server";
@@ -30,7 +30,7 @@ async function act({ request }: ActionFunctionArgs) {
     return json({ errors: { form: result.message } as Record<string, string>, values }, { status: 429, headers });
   }
   if (!result.ok) return json({ errors: { [result.field]: result.message } as Record<string, string>, values }, { status: 409 });
-  return startSession(request, result.user.id, safeRedirectTarget(parsed.data.redirectTo));
+  return startSession(request, result.user.id, parsed.data.redirectTo);
 }
 
 export const action = (args: ActionFunctionArgs) => guard(args, act);

@@ -3,13 +3,11 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import {
   CART_COOKIE_NAME,
   CART_STORAGE_KEY,
-  cartTotals,
   decodeCartCookieValue,
   MAX_CART_ITEMS,
   serializeCartCookie,
   type CartItem,
 } from "~/services/cart/cart";
-import type { CurrencyCode } from "~/services/money";
 
 // The shopper's cart in the browser is the cart cookie. A change is written
 // to the cookie (and mirrored to localStorage for other tabs) the moment it is
@@ -24,7 +22,6 @@ import type { CurrencyCode } from "~/services/money";
 export interface CartApi {
   items: CartItem[];
   count: number;
-  totals: Partial<Record<CurrencyCode, number>>;
   /** Writes the cart with `item` added, before its form is sent. */
   add(item: CartItem): void;
   remove(productId: string): void;
@@ -59,14 +56,10 @@ export function CartProvider({ serverItems, children }: { serverItems: CartItem[
   const [ids, setIds] = useState<string[]>(() => serverItems.map((item) => item.id));
   const shown = useRef(ids);
   shown.current = ids;
-  const items = useMemo(
-    () => ids.flatMap((id) => known.current.get(id) ?? []),
-    // `known` only grows with serverItems (serverKey) and with adds (which change ids).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [ids, serverKey],
-  );
-
   const describe = useCallback((list: readonly string[]) => list.flatMap((id) => known.current.get(id) ?? []), []);
+  // `known` only grows with serverItems (serverKey) and with adds (which change ids).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const items = useMemo(() => describe(ids), [ids, serverKey, describe]);
 
   useEffect(() => {
     const next: string[] = readCookieIds() ?? JSON.parse(serverKey);
@@ -112,7 +105,7 @@ export function CartProvider({ serverItems, children }: { serverItems: CartItem[
   );
   const remove = useCallback((productId: string) => change((current) => current.filter((id) => id !== productId)), [change]);
 
-  const api = useMemo<CartApi>(() => ({ items, count: items.length, totals: cartTotals(items), add, remove }), [items, add, remove]);
+  const api = useMemo<CartApi>(() => ({ items, count: items.length, add, remove }), [items, add, remove]);
   return <CartContext.Provider value={api}>{children}</CartContext.Provider>;
 }
 

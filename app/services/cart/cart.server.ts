@@ -34,10 +34,8 @@ export interface CartView {
   items: CartItem[];
   /** Items that stay in the cart but cannot be checked out, and why. */
   flags: Record<string, CartFlag>;
-  /** How many ids were dropped because their product is gone or unpublished. */
+  /** How many ids were dropped because their product is gone or unpublished (the cookie keeps the items' ids). */
   dropped: number;
-  /** The ids to keep in the cookie (the dropped ones removed). */
-  ids: string[];
 }
 
 /**
@@ -63,7 +61,6 @@ export async function viewCart(ids: readonly string[], user: { id: string } | nu
     items: available.map(toCartItem),
     flags,
     dropped: ids.length - available.length,
-    ids: available.map((product) => product.id),
     owned,
   };
 }

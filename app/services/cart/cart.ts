@@ -11,7 +11,7 @@ export const CART_STORAGE_KEY = "ai_marketplace_cart";
 export const CART_COOKIE_NAME = "ai_marketplace_cart";
 export const MAX_CART_ITEMS = 50;
 /** Seconds the cart cookie is kept (30 days), whoever writes it. */
-export const CART_COOKIE_MAX_AGE = 60 * 60 * 24 * 30;
+const CART_COOKIE_MAX_AGE = 60 * 60 * 24 * 30;
 
 export interface CartItem {
   id: string;

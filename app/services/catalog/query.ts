@@ -10,7 +10,7 @@ import { isProductKind, PRODUCT_KINDS, productKindLabel } from "./kinds";
 export const CATALOG_PAGE_SIZE = 12;
 export const MAX_SEARCH_LENGTH = 100;
 /** Far past any real catalog; it only keeps OFFSET bounded. */
-export const MAX_PAGE = 10_000;
+const MAX_PAGE = 10_000;
 
 export interface CatalogQuery {
   q: string;

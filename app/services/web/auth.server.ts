@@ -2,11 +2,13 @@ import { redirect } from "@remix-run/node";
 import bcrypt from "bcryptjs";
 import { z } from "zod";
 import { env } from "~/env.server";
+import { clearHits } from "~/models/rate-limit.server";
+import { deleteLoginSessionsOfUser } from "~/models/session.server";
 import { createUser, EmailTakenError, findUserWithPasswordByEmail, type PublicUser } from "~/models/user.server";
 import { clientAddress } from "~/services/web/client-address.server";
 import { freshCsrfToken } from "~/services/web/csrf.server";
-import { forget, hit } from "~/services/web/rate-limit.server";
-import { endEveryLoginSession, endLoginSession, loginSessionOf, startLoginSession } from "~/services/web/session.server";
+import { hit } from "~/services/web/rate-limit.server";
+import { endLoginSession, loginSessionOf, startLoginSession } from "~/services/web/session.server";
 
 export type { PublicUser };
 
@@ -20,7 +22,7 @@ const email = z
   .email("Enter a valid email address, like name@example.com.");
 
 /** bcrypt reads no more of a password than this: two passwords sharing their first 72 bytes would match. */
-export const PASSWORD_MAX_BYTES = 72;
+const PASSWORD_MAX_BYTES = 72;
 const withinBcrypt = (password: string) => new TextEncoder().encode(password).length <= PASSWORD_MAX_BYTES;
 
 export const SignUpForm = z.object({
@@ -80,9 +82,9 @@ export async function requireUser(request: Request, returnTo?: string): Promise<
 
 /**
  * A new login session (a new id, a new CSRF token) replacing any the browser
- * held, then on to `redirectTo`.
+ * held, then on to `redirectTo` if it is a path of this shop, else home.
  */
-export async function startSession(request: Request, userId: string, redirectTo: string): Promise<Response> {
+export async function startSession(request: Request, userId: string, redirectTo: string | undefined): Promise<Response> {
   const headers = new Headers();
   if (await loginSessionOf(request)) headers.append("Set-Cookie", await endLoginSession(request));
   const [csrfToken, csrfCookie] = await freshCsrfToken();
@@ -101,7 +103,7 @@ export async function endSession(request: Request): Promise<Response> {
 
 /** "Log out everywhere": every session of the user, on every device, ends. */
 export async function endEverySession(request: Request, user: PublicUser): Promise<Response> {
-  await endEveryLoginSession(user.id);
+  await deleteLoginSessionsOfUser(user.id);
   return endSession(request);
 }
 
@@ -181,7 +183,7 @@ export async function logIn(request: Request, input: z.infer<typeof LogInForm>):
   const matches = await bcrypt.compare(input.password, user?.passwordHash ?? DUMMY_HASH);
   console.log(JSON.stringify({ event: "password_checked", matched: Boolean(user && matches) }));
   if (!user || !matches) return { ok: false, status: 401, message: WRONG_CREDENTIALS };
-  if (pair) await forget(pair);
+  if (pair) await clearHits(pair);
   const { passwordHash: _hash, ...publicUser } = user;
   return { ok: true, user: publicUser };
 }

@@ -1,9 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
 import { createCookie, json } from "@remix-run/node";
 import { CSRF, CSRFError } from "remix-utils/csrf/server";
-import { env, isProduction } from "~/env.server";
+import { env } from "~/env.server";
 import { readForm } from "~/services/web/request-body.server";
-import { loginSessionOf } from "~/services/web/session.server";
+import { cookieDefaults, loginSessionOf } from "~/services/web/session.server";
 import { sessionSecret } from "~/services/web/session-secret.server";
 
 // Every state-changing form carries a CSRF token. A logged-in visitor's token
@@ -18,7 +18,7 @@ function anonymousTokens(): CSRF {
   if (!csrf) {
     const secret = sessionSecret();
     csrf = new CSRF({
-      cookie: createCookie("csrf", { path: "/", httpOnly: true, sameSite: "lax", secure: isProduction(env()), secrets: [secret] }),
+      cookie: createCookie("csrf", { ...cookieDefaults(), secrets: [secret] }),
       formDataKey: "csrf",
       secret,
     });
@@ -74,7 +74,7 @@ export function crossSiteRefusal(request: Request): Response | null {
 }
 
 /** Throws a 403 response unless the form carries this visitor's token. */
-export async function requireCsrfToken(form: FormData, request: Request): Promise<void> {
+async function requireCsrfToken(form: FormData, request: Request): Promise<void> {
   const login = await loginSessionOf(request);
   if (login) {
     const sent = form.get("csrf");

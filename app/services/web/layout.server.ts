@@ -25,7 +25,7 @@ export async function loadLayout(request: Request) {
         : `${cart.dropped} products in your cart are no longer available and were removed.`,
     );
   }
-  if (cart.dropped > 0 || cart.ids.length !== ids.length) headers.append("Set-Cookie", await cartCookieHeader(cart.ids));
+  if (cart.dropped > 0) headers.append("Set-Cookie", await cartCookieHeader(cart.items.map((item) => item.id)));
 
   return {
     data: {

@@ -32,13 +32,13 @@ function codesOf(error: unknown, depth = 0): string[] {
 const CONNECTION_MESSAGES =
   /(Can't reach database server|Connection terminated|terminating connection|Connection refused|ECONNREFUSED|server closed the connection|timeout exceeded when trying to connect|DatabaseNotReachable|Client has encountered a connection error)/i;
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+function isDatabaseUnavailable(error: unknown): boolean {
   if (codesOf(error).some((code) => CONNECTION_CODES.has(code) || code === "DatabaseNotReachable")) return true;
   const message = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
   return CONNECTION_MESSAGES.test(message);
 }
 
-export const UNAVAILABLE_MESSAGE =
+const UNAVAILABLE_MESSAGE =
   "The shop cannot reach its database right now, so nothing was changed and nothing was charged. Please try again in a moment.";
 
 /** Runs `work`; a database outage becomes a 503 response that says to retry. */

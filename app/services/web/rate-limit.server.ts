@@ -1,4 +1,4 @@
-import { clearHits, recordHits } from "~/models/rate-limit.server";
+import { recordHits } from "~/models/rate-limit.server";
 
 export type RateLimitVerdict = { limited: false } | { limited: true; retryAfterSeconds: number };
 
@@ -14,8 +14,4 @@ export async function hit(limits: Record<string, number>, windowMs: number): Pro
     if (window.hits > limits[key]) wait = Math.max(wait, retryAfter(window.windowStartedAt, windowMs));
   }
   return wait > 0 ? { limited: true, retryAfterSeconds: wait } : { limited: false };
-}
-
-export async function forget(key: string): Promise<void> {
-  await clearHits(key);
 }

@@ -51,7 +51,7 @@ function formTargets(): string[] {
   return [...new Set(targets)];
 }
 
-export function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string): string {
   const toss = tossHosts();
   return [
     "default-src 'self'",

@@ -8,7 +8,7 @@ import { env } from "~/env.server";
 // folder (readable by its owner only), so it is never a value committed to
 // the repository, and every server started from this folder shares it.
 
-export const DEVELOPMENT_SECRET_FILE = path.resolve(".data", "session-secret");
+const DEVELOPMENT_SECRET_FILE = path.resolve(".data", "session-secret");
 
 let cached: string | undefined;
 

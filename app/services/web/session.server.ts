@@ -3,7 +3,6 @@ import { env, isProduction } from "~/env.server";
 import {
   createLoginSession,
   deleteLoginSession,
-  deleteLoginSessionsOfUser,
   readLoginSession,
   SESSION_LIFETIME_MS,
   type LoginSession,
@@ -27,7 +26,8 @@ export interface NoticeData {
   notice?: string;
 }
 
-const cookieDefaults = () => ({
+/** The options every cookie of the shop's own shares (HttpOnly, SameSite=Lax, Secure in production). */
+export const cookieDefaults = () => ({
   httpOnly: true,
   sameSite: "lax" as const,
   path: "/",
@@ -37,7 +37,7 @@ const cookieDefaults = () => ({
 let storage: ReturnType<typeof createSessionStorage<SessionData>> | undefined;
 let notices: ReturnType<typeof createCookieSessionStorage<NoticeData, NoticeData>> | undefined;
 
-export function loginStorage() {
+function loginStorage() {
   storage ??= createSessionStorage<SessionData>({
     cookie: createCookie("__session", { ...cookieDefaults(), secrets: [sessionSecret()], maxAge: SESSION_LIFETIME_MS / 1000 }),
     async createData(data) {
@@ -94,10 +94,6 @@ export async function startLoginSession(userId: string, csrfToken: string): Prom
 export async function endLoginSession(request: Request): Promise<string> {
   const session = await loginStorage().getSession(request.headers.get("Cookie"));
   return loginStorage().destroySession(session);
-}
-
-export async function endEveryLoginSession(userId: string): Promise<number> {
-  return deleteLoginSessionsOfUser(userId);
 }
 
 /** A Set-Cookie header that shows `notice` once on the next page. */
