@@ -1,18 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { addFromCatalog, catalogSearch, PASSWORD, signUp, uniqueEmail } from "./support";
+import { addFromCatalog, catalogSearch, openStripePage, PASSWORD, signUp, uniqueEmail } from "./support";
 
 const USD_A = "SQL Copilot Prompt Pack";
 const USD_B = "Multilingual Sentiment Dataset (120k)";
 const KRW_A = "한국어 마케팅 카피 프롬프트 팩";
 const KRW_B = "Korean Speech Commands Dataset";
 const BUY_NOW = "Invoice Extraction Agent"; // $99.00
-
-/** 결제하기 in the cart's USD group, as far as Stripe's page. */
-async function openStripePage(page: Page) {
-  await page.goto("/cart");
-  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
-  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
-}
 
 async function openProduct(page: Page, title: string) {
   await page.goto(catalogSearch(title));

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { PRODUCTS } from "../../prisma/catalog";
-import { addFromCatalog, sandboxFault, signUp } from "./support";
+import { addFromCatalog, openStripePage, sandboxFault, signUp } from "./support";
 
 const BOUGHT = ["SQL Copilot Prompt Pack", "Multilingual Sentiment Dataset (120k)", "Product Photo Background Remover v2"];
 const ADDED_MEANWHILE = "Midjourney Webtoon Style Prompts";
@@ -14,9 +14,7 @@ function seededFiles(title: string) {
 async function payForCart(page: Page, titles: string[], javaScriptEnabled: boolean, duringPayment?: () => Promise<void>) {
   await page.goto("/");
   for (const title of titles) await addFromCatalog(page, title, javaScriptEnabled);
-  await page.goto("/cart");
-  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
-  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
+  await openStripePage(page);
   await duringPayment?.();
   await page.getByRole("button", { name: /^Pay / }).click();
 }

@@ -7,10 +7,10 @@ export function uniqueEmail(label = "shopper"): string {
   return `${label}-${randomUUID().slice(0, 8)}@example.test`;
 }
 
-export async function signUp(page: Page, email = uniqueEmail()): Promise<string> {
+export async function signUp(page: Page, email = uniqueEmail(), displayName = "E2E Shopper"): Promise<string> {
   await page.goto("/signup");
   await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Display name").fill("E2E Shopper");
+  await page.getByLabel("Display name").fill(displayName);
   await page.getByLabel("Password (at least 8 characters)").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
@@ -53,4 +53,11 @@ export async function sandboxFault(fault: Record<string, unknown>) {
     body: JSON.stringify(fault),
   });
   expect(response.ok).toBe(true);
+}
+
+/** 결제하기 in the cart's USD group, as far as Stripe's page. */
+export async function openStripePage(page: Page) {
+  await page.goto("/cart");
+  await page.getByTestId("cart-group-USD").getByRole("button", { name: "결제하기" }).click();
+  await expect(page.getByRole("button", { name: /^Pay / })).toBeVisible();
 }

@@ -17,12 +17,12 @@ const token = `zq${randomUUID().replace(/-/g, "").slice(0, 10)}`;
 type Kind = "MODEL" | "PROMPT_PACK" | "DATASET" | "AGENT";
 type Currency = "USD" | "KRW";
 
-const listed: Array<{ title: string; kind: Kind; currency: Currency; description?: string }> = [
+const listed: Array<{ title: string; kind: Kind; currency: Currency; summary?: string; description?: string }> = [
   { title: `${token} Alpha`, kind: "MODEL", currency: "USD" },
   { title: `${token} Beta`, kind: "MODEL", currency: "KRW" },
   { title: `${token} Gamma`, kind: "PROMPT_PACK", currency: "USD" },
   { title: `${token} Delta`, kind: "PROMPT_PACK", currency: "KRW" },
-  { title: `${token} Epsilon`, kind: "AGENT", currency: "USD" },
+  { title: "Quietly titled agent", kind: "AGENT", currency: "USD", summary: `Its summary alone says ${token}.` },
   { title: "Plainly named agent", kind: "AGENT", currency: "KRW", description: `Its description alone says ${token.toUpperCase()}.` },
   { title: `${token} 100%_pure`, kind: "DATASET", currency: "USD" },
   ...Array.from({ length: 10 }, (_, i) => ({ title: `${token} Part ${String(i + 1).padStart(2, "0")}`, kind: "DATASET" as const, currency: "KRW" as const })),
@@ -76,7 +76,8 @@ describe("searching the catalog", () => {
     for (const search of [q(), `q=${token.toUpperCase()}`]) {
       const page = await catalogPage(`?${search}`);
       expect(page.total).toBe(listed.length);
-      expect(page.products.map((p) => p.title)).toContain("Plainly named agent");
+      // One holds the word in its summary only, one in its description only.
+      expect(page.products.map((p) => p.title)).toEqual(expect.arrayContaining(["Quietly titled agent", "Plainly named agent"]));
     }
   });
 

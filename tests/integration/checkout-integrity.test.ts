@@ -41,6 +41,9 @@ describe("identical posts while the provider is slow", () => {
     const buyer = await createUser();
     const visitor = await visitorFor(buyer);
     const products = await createProducts(2);
+    const creates = async () =>
+      (await world.control<{ data: Array<{ status: number }> }>("GET", "/_sandbox/requests?method=POST&path=/v1/checkout/sessions")).body.data;
+    const before = (await creates()).length;
     await world.control("POST", "/_sandbox/faults", { kind: "latency", provider: "stripe", ms: 400 });
     try {
       const responses = await Promise.all(Array.from({ length: 6 }, () => postCheckout(visitor, products)));
@@ -49,6 +52,11 @@ describe("identical posts while the provider is slow", () => {
     } finally {
       await world.control("DELETE", "/_sandbox/faults");
     }
+    // One create ran; the posts that sent the same key meanwhile were told it was in use.
+    const statuses = (await creates()).slice(before).map((request) => request.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409).length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
     const sessions = await db().checkoutSession.findMany({ where: { buyerId: buyer.id } });
     expect(sessions.map((s) => s.status)).toEqual(["PENDING"]);
     expect(await world.stripeSessionsOf(sessions[0].id)).toHaveLength(1);
@@ -254,17 +262,19 @@ describe("disputes", () => {
   }
 
   it("suspends access while a dispute is open and restores it when the shop wins", async () => {
-    const { visitor, order, file } = await paidWithFiles();
+    const { visitor, products, order, file } = await paidWithFiles();
+    const suspension = async () =>
+      (await library(visitor)).owned.map((entry) => [entry.product.id, entry.suspendedAt !== null]).sort();
     const disputeId = await dispute((await db().payment.findFirstOrThrow({ where: { checkoutSessionId: order.checkoutSessionId } })).providerReference!);
 
     const refused = await download(visitor, order.id, file.id);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toMatch(/suspended while a dispute about its payment is open/);
-    expect((await library(visitor)).owned.every((entry) => entry.suspendedAt !== null)).toBe(true);
+    expect(await suspension()).toEqual(products.map((product) => [product.id, true]).sort());
 
     await close(disputeId, "won");
     expect((await download(visitor, order.id, file.id)).status).toBe(200);
-    expect((await library(visitor)).owned.every((entry) => entry.suspendedAt === null)).toBe(true);
+    expect(await suspension()).toEqual(products.map((product) => [product.id, false]).sort());
   });
 
   it("ends the orders as REFUNDED and revokes access when the shop loses", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
-import { createProducts, createUser, itemsOf, visitorFor } from "../support/shop";
+import { createProducts, createUser, downloadCounts, itemsOf, visitorFor } from "../support/shop";
 import { addFigures } from "./figures";
 import {
   AppServer,
@@ -185,16 +185,11 @@ describe("webhooks lost or out of order", () => {
     return { ...shop, reference, sessionId: session.id };
   }
 
-  async function downloadCounts(productIds: string[]) {
-    const rows = await db().product.findMany({ where: { id: { in: productIds } }, select: { id: true, downloadCount: true } });
-    return Object.fromEntries(rows.map((row) => [row.id, row.downloadCount]));
-  }
-
   async function expectSettledOnce(buyerId: string, cart: Array<{ id: string }>) {
     expectStatuses(await onlySession(buyerId), "PAID", "SUCCEEDED");
     const entitlements = await db().entitlement.findMany({ where: { userId: buyerId } });
     expect(entitlements.map((e) => e.productId).sort()).toEqual(cart.map((p) => p.id).sort());
-    expect(Object.values(await downloadCounts(cart.map((p) => p.id)))).toEqual(cart.map(() => 1));
+    expect(await downloadCounts(cart)).toEqual(cart.map(() => 1));
   }
 
   it("stripe: the webhook is lost -> the success return settles", async () => {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { FIGURES_FILE } from "./figures";
+import { LOG_DIR } from "./harness/servers";
 
 export default async function setup() {
   if (!process.env.DATABASE_URL) {
@@ -9,4 +10,6 @@ export default async function setup() {
   }
   if (!fs.existsSync("build/index.js")) throw new Error("No server build: run `npm run build` first.");
   fs.rmSync(FIGURES_FILE, { force: true });
+  // Only this run's server logs are scanned for secrets (logs.test.ts).
+  fs.rmSync(LOG_DIR, { recursive: true, force: true });
 }
