@@ -14,6 +14,9 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("create_error"), provider, status: z.number().int().min(400).max(599).default(500), ...common }),
   // Every API request of the provider answers `ms` later (until cleared, unless `times` is given).
   z.object({ kind: z.literal("latency"), provider, ms: z.number().int().positive().max(60_000), ...common }),
+  // The next API request answers only once the webhooks it caused have been answered: the
+  // provider's event reaches the shop before the answer to the request that caused it.
+  z.object({ kind: z.literal("events_first"), provider: z.literal("stripe").default("stripe"), ...common }),
   z.object({ kind: z.literal("create_hang"), provider, ms: z.number().int().positive().max(600_000).default(60_000), ...common }),
   z.object({ kind: z.literal("create_slow"), provider, ms: z.number().int().positive().max(600_000), ...common }),
   z.object({ kind: z.literal("payment_declined"), provider, ...common }),

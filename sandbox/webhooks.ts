@@ -107,6 +107,12 @@ export class WebhookDispatcher {
     return this.deliveries.some((d) => d.status === "scheduled" || d.status === "retrying");
   }
 
+  /** Resolves once no delivery waits (or after `withinMs`, whichever comes first). */
+  async answered(withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    while (this.busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   reset(): void {
     this.generation++;
     for (const timer of this.timers) clearTimeout(timer);

@@ -18,40 +18,48 @@ export function endCheckoutStatement(
   status: EndStatus,
   failure: Failure | undefined,
   from: CheckoutSessionStatus[],
-  seenCheckoutUrl?: string | null,
+  { seenCheckoutUrl, overPlainExpiry = false }: EndConditions = {},
 ) {
   const seen = seenCheckoutUrl === undefined ? Prisma.empty : Prisma.sql`AND checkout_url IS NOT DISTINCT FROM ${seenCheckoutUrl}`;
+  const plainExpiry = overPlainExpiry ? Prisma.sql`OR (status = 'EXPIRED' AND failure_code IS NULL)` : Prisma.empty;
+  const linesFrom = overPlainExpiry ? [...new Set<string>([...from, "EXPIRED"])] : from;
+  const paymentFrom = overPlainExpiry ? ["PENDING", "EXPIRED"] : ["PENDING"];
   return Prisma.sql`
     WITH ended AS (
       UPDATE checkout_sessions
          SET status = ${status}::"CheckoutSessionStatus", failure_code = ${failure?.code ?? null}, failure_message = ${failure?.message ?? null}, updated_at = now()
-       WHERE id = ${sessionId}::uuid AND status::text = ANY(${from}::text[]) ${seen}
+       WHERE id = ${sessionId}::uuid AND (status::text = ANY(${from}::text[]) ${plainExpiry}) ${seen}
       RETURNING id
     ), ended_orders AS (
       UPDATE orders SET status = ${status}::"OrderStatus", updated_at = now()
-       WHERE checkout_session_id IN (SELECT id FROM ended) AND status::text = ANY(${from}::text[])
+       WHERE checkout_session_id IN (SELECT id FROM ended) AND status::text = ANY(${linesFrom}::text[])
     ), ended_payment AS (
       UPDATE payments
          SET status = ${status}::"PaymentStatus", failure_code = ${failure?.code ?? null}, failure_message = ${failure?.message ?? null}, updated_at = now()
-       WHERE checkout_session_id IN (SELECT id FROM ended) AND status = 'PENDING'
+       WHERE checkout_session_id IN (SELECT id FROM ended) AND status::text = ANY(${paymentFrom}::text[])
     )
     SELECT id::text AS id FROM ended`;
 }
 
-/**
- * Ends a PENDING checkout, its orders and payment, in one statement, if its
- * provider checkout is still the one the caller saw (`seenCheckoutUrl`): a
- * request that recorded a provider page meanwhile makes this a no-op, so a
- * page nobody ended at the provider is never left payable behind an ended
- * checkout. Returns whether it moved.
- */
-export async function endPendingCheckout(
-  sessionId: string,
-  status: EndStatus,
-  failure?: Failure,
-  seenCheckoutUrl?: string | null,
-): Promise<boolean> {
-  const rows = await db().$queryRaw<Array<{ id: string }>>(endCheckoutStatement(sessionId, status, failure, ["PENDING"], seenCheckoutUrl));
+export interface EndConditions {
+  /**
+   * Only if its provider checkout is still the one the caller saw: a request
+   * that recorded a provider page meanwhile makes the end a no-op, so a page
+   * nobody ended at the provider is never left payable behind an ended checkout.
+   */
+  seenCheckoutUrl?: string | null;
+  /**
+   * Also over a plain expiry (EXPIRED, no reason). Ending a checkout at the
+   * provider makes it send its own "expired" event, which can be handled
+   * before the provider's answer arrives; the shop's end then still records
+   * why it ended (canceled by the shopper, replaced).
+   */
+  overPlainExpiry?: boolean;
+}
+
+/** Ends a PENDING checkout, its orders and payment, in one statement. Returns whether it moved. */
+export async function endPendingCheckout(sessionId: string, status: EndStatus, failure?: Failure, conditions?: EndConditions): Promise<boolean> {
+  const rows = await db().$queryRaw<Array<{ id: string }>>(endCheckoutStatement(sessionId, status, failure, ["PENDING"], conditions));
   return rows.length > 0;
 }
 

@@ -6,7 +6,10 @@ import { headerValue, safeEqual } from "./params.ts";
 
 // The envelope of every Stripe API request: the secret key, the
 // Idempotency-Key (replayed answers, a key in use, a key reused with other
-// parameters), the latency fault, and errors in Stripe's shape.
+// parameters), the latency and events-first faults, and errors in Stripe's shape.
+
+/** How long an `events_first` answer waits for its webhooks at most. */
+const EVENTS_FIRST_WAIT_MS = 10_000;
 
 export interface StripeAnswer {
   status: number;
@@ -73,7 +76,9 @@ export class StripeRequests {
       try {
         const latency = this.ctx.faults.take("latency", "stripe", []);
         if (latency) await sleep(latency.ms);
+        const eventsFirst = this.ctx.faults.take("events_first", "stripe", []);
         result = await run();
+        if (eventsFirst) await this.ctx.webhooks.answered(EVENTS_FIRST_WAIT_MS);
       } catch (error) {
         // Stripe stores the outcome once the endpoint ran, 500s included; not validation errors.
         if (key && error instanceof StripeApiError && error.status >= 500) {

@@ -308,6 +308,40 @@ describe("cancelling a checkout", () => {
   });
 });
 
+describe("when Stripe's checkout.session.expired reaches the shop before the answer to the shop's expire", () => {
+  // The webhook, handled first, ends the checkout EXPIRED; the shop's own end still says why.
+  const eventsFirst = () => world.control("POST", "/_sandbox/faults", { kind: "events_first", provider: "stripe" });
+  const expiredDelivered = async (reference: string) =>
+    (await world.control<{ data: Array<{ status: string }> }>("GET", `/_sandbox/deliveries?target=${reference}&eventType=checkout.session.expired`)).body.data.map(
+      (d) => d.status,
+    );
+
+  it("still ends a canceled checkout CANCELED and returns to the cart", async () => {
+    const visitor = await visitorFor(await createUser());
+    const opened = await openCheckout(visitor, await createProducts(2));
+    await eventsFirst();
+    const response = await respond(() =>
+      cancelAction({ request: visitor.post(`/checkout/${opened.sessionId}/cancel`, {}), params: { sessionId: opened.sessionId }, context: {} }),
+    );
+    expect(await expiredDelivered(opened.reference)).toEqual(["succeeded"]);
+    expect(response.headers.get("Location")).toBe(`/cart?canceled=${opened.sessionId}`);
+    const session = await db().checkoutSession.findUniqueOrThrow({ where: { id: opened.sessionId }, include: { orders: true, payment: true } });
+    expect(session).toMatchObject({ status: "CANCELED", failureCode: "CANCELED_BY_SHOPPER" });
+    expect(session.orders.map((o) => o.status)).toEqual(["CANCELED", "CANCELED"]);
+    expect(session.payment?.status).toBe("CANCELED");
+  });
+
+  it("still records a replaced checkout as SUPERSEDED", async () => {
+    const visitor = await visitorFor(await createUser());
+    const [a, b] = await createProducts(2);
+    const first = await openCheckout(visitor, [a]);
+    await eventsFirst();
+    await openCheckout(visitor, [a, b]);
+    expect(await expiredDelivered(first.reference)).toEqual(["succeeded"]);
+    expect(await db().checkoutSession.findUniqueOrThrow({ where: { id: first.sessionId } })).toMatchObject({ status: "EXPIRED", failureCode: "SUPERSEDED" });
+  });
+});
+
 describe("when Stripe cannot be asked to close the open page", () => {
   // Stripe answers after the shop's timeout: the shop cannot know the page was closed.
   const slowStripe = () => world.control("POST", "/_sandbox/faults", { kind: "latency", provider: "stripe", ms: 2_500, times: 1 });

@@ -169,7 +169,7 @@ async function openAtProvider(
       return { kind: "needs-javascript", problems: [options.sdkFailed ? SDK_FAILED : NEEDS_JAVASCRIPT] };
     case "refused":
       // Nothing was opened at the provider, so nothing is left payable.
-      await endPendingCheckout(session.id, "FAILED", { code: result.code, message: result.message }, null);
+      await endPendingCheckout(session.id, "FAILED", { code: result.code, message: result.message }, { seenCheckoutUrl: null });
       return {
         kind: "provider-refused",
         sessionId: session.id,

@@ -175,8 +175,9 @@ export async function endOpenCheckout(
       await settle(sessionId, atProvider.outcome);
       return "settled";
     }
-    // Only if no request recorded a provider page since this one looked.
-    if (await endPendingCheckout(sessionId, status, failure, checkout.checkoutUrl)) return "ended";
+    // Only if no request recorded a provider page since this one looked; over
+    // the provider's own "expired" event for this end, if that came first.
+    if (await endPendingCheckout(sessionId, status, failure, { seenCheckoutUrl: checkout.checkoutUrl, overPlainExpiry: true })) return "ended";
   }
   return "unavailable";
 }
