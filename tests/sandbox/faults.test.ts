@@ -215,6 +215,15 @@ describe("faults on webhooks", () => {
     ]);
   });
 
+  it("events_first: the expire answers only after its checkout.session.expired was delivered", async () => {
+    const session = await t.stripe.checkout.sessions.create(threeItemCheckout());
+    await t.fault({ kind: "events_first", provider: "stripe" });
+    const expired = await t.stripe.checkout.sessions.expire(session.id);
+
+    expect(expired.status).toBe("expired");
+    expect(stripeEvents(t.receiver).map((e) => [e.type, e.data.object.id])).toEqual([["checkout.session.expired", session.id]]);
+  });
+
   it("webhook_delay: a Toss notice arrives only after the delay", async () => {
     const created = (await t.toss("POST", "/v1/payments", tossWindowRequest())).body;
     await t.fault({ kind: "webhook_delay", provider: "toss", ms: 250 });
