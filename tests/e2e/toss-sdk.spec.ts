@@ -76,17 +76,36 @@ function recordCheckoutPosts(page: Page): Request[] {
 
 const isCheckoutPost = (response: Response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/cart";
 
-/** Presses 결제하기 once the page is hydrated and returns the action's JSON answer. */
+/**
+ * Presses 결제하기 once the page is hydrated and returns the action's JSON answer.
+ * The answer is read on its way to the page: the SDK may navigate away before
+ * the browser would still hand out a response body.
+ */
 async function payWithJavaScript(page: Page): Promise<CheckoutAnswer> {
   const group = page.getByTestId("cart-group-KRW");
   await expect(group.locator('.checkout-form input[name="enhanced"]')).toHaveCount(1);
-  const answered = page.waitForResponse(isCheckoutPost);
-  await group.getByRole("button", { name: "결제하기" }).click();
-  const response = await answered;
-  expect(response.status()).toBe(200);
-  const text = await response.text();
-  expect(text).not.toContain(TOSS_SECRET_KEY);
-  return JSON.parse(text) as CheckoutAnswer;
+  let answer!: (seen: { status: number; text: string }) => void;
+  const answered = new Promise<{ status: number; text: string }>((resolve) => (answer = resolve));
+  const isCart = (url: URL) => url.pathname === "/cart";
+  let seen = false;
+  await page.route(isCart, async (route) => {
+    // Only the first post: a fallback post after it goes to the server untouched.
+    if (route.request().method() !== "POST" || seen) return route.fallback();
+    seen = true;
+    const response = await route.fetch({ maxRedirects: 0 });
+    const text = await response.text();
+    answer({ status: response.status(), text });
+    await route.fulfill({ response, body: text });
+  });
+  try {
+    await group.getByRole("button", { name: "결제하기" }).click();
+    const { status, text } = await answered;
+    expect(status).toBe(200);
+    expect(text).not.toContain(TOSS_SECRET_KEY);
+    return JSON.parse(text) as CheckoutAnswer;
+  } finally {
+    await page.unroute(isCart);
+  }
 }
 
 /**
