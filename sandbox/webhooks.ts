@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Provider } from "./faults.ts";
-import { randomId } from "./http.ts";
+import { randomId, sleep } from "./http.ts";
 
 export interface DeliveryAttempt {
   attempt: number;
@@ -110,7 +110,7 @@ export class WebhookDispatcher {
   /** Resolves once no delivery waits (or after `withinMs`, whichever comes first). */
   async answered(withinMs: number): Promise<void> {
     const deadline = Date.now() + withinMs;
-    while (this.busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (this.busy() && Date.now() < deadline) await sleep(10);
   }
 
   reset(): void {

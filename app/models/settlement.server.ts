@@ -22,8 +22,8 @@ export function endCheckoutStatement(
 ) {
   const seen = seenCheckoutUrl === undefined ? Prisma.empty : Prisma.sql`AND checkout_url IS NOT DISTINCT FROM ${seenCheckoutUrl}`;
   const plainExpiry = overPlainExpiry ? Prisma.sql`OR (status = 'EXPIRED' AND failure_code IS NULL)` : Prisma.empty;
-  const linesFrom = overPlainExpiry ? [...new Set<string>([...from, "EXPIRED"])] : from;
-  const paymentFrom = overPlainExpiry ? ["PENDING", "EXPIRED"] : ["PENDING"];
+  // The orders and payment move from the same states as their checkout.
+  const linesFrom = overPlainExpiry ? [...from, "EXPIRED"] : from;
   return Prisma.sql`
     WITH ended AS (
       UPDATE checkout_sessions
@@ -36,7 +36,7 @@ export function endCheckoutStatement(
     ), ended_payment AS (
       UPDATE payments
          SET status = ${status}::"PaymentStatus", failure_code = ${failure?.code ?? null}, failure_message = ${failure?.message ?? null}, updated_at = now()
-       WHERE checkout_session_id IN (SELECT id FROM ended) AND status::text = ANY(${paymentFrom}::text[])
+       WHERE checkout_session_id IN (SELECT id FROM ended) AND status::text = ANY(${linesFrom}::text[])
     )
     SELECT id::text AS id FROM ended`;
 }

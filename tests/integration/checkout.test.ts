@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as cartAction } from "~/routes/cart";
+import { endPendingCheckout } from "~/models/settlement.server";
 import { action as stripeWebhook } from "~/routes/webhooks.stripe";
 import { visitSuccessPage } from "../support/pages";
 import { usePaymentWorld, type PaymentWorld } from "../support/payment-world";
@@ -413,5 +414,14 @@ describe("settling a checkout", () => {
     expect(after.status).not.toBe("PAID");
     expect(after.payment).toMatchObject({ status: "FAILED", reportedAmount: session.total + 100, failureCode: "AMOUNT_MISMATCH" });
     expect(await effects(buyer.id, products)).toMatchObject({ entitlements: 0, downloads: [0, 0, 0] });
+  });
+
+  it("holds a payment of another amount for review on the checkout, its orders and its payment alike, after it had expired here", async () => {
+    const { buyer, products, visitor, session, reference } = await paidCheckout({ fault: { kind: "amount_mismatch", delta: 100 } });
+    expect(await endPendingCheckout(session.id, "EXPIRED")).toBe(true);
+    await world.payStripeSession(reference);
+    await success(visitor, session.id, reference);
+    expect(await effects(buyer.id, products)).toMatchObject({ status: "FAILED", orders: ["FAILED"], payment: "FAILED", entitlements: 0 });
+    expect((await latestSession(buyer.id)).payment).toMatchObject({ reportedAmount: session.total + 100, failureCode: "AMOUNT_MISMATCH" });
   });
 });
