@@ -39,8 +39,8 @@ export async function findCheckoutForBuyer(sessionId: string, buyerId: string) {
       payment: {
         select: { provider: true, providerReference: true, providerPaymentId: true, status: true, amount: true, currency: true },
       },
+      // In no particular order: the service puts them in the lines' one order (line-order.ts).
       orders: {
-        orderBy: { createdAt: "asc" },
         select: {
           id: true,
           productId: true,
